@@ -1,0 +1,1 @@
+"""dondoc: turns a leader's directive into tracked, reminded and reported work."""

@@ -1,0 +1,479 @@
+"""The `dondoc` command: Vietnamese labels by default, `--lang en` for English."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import col, func, select
+
+from engine.bootstrap import App, bootstrap, default_actor
+from engine.calendar_source import CalendarFileError
+from engine.domain.categories import CATEGORY_ORDER
+from engine.domain.errors import DomainError
+from engine.domain.lifecycle import Status
+from engine.i18n import (
+    CATEGORY_STYLE,
+    RECURRENCE,
+    WEEKDAYS,
+    category_label,
+    pick,
+    short_date,
+    status_label,
+    word,
+)
+from engine.intake.problems import ImportRefused
+from engine.intake.schema import parse_date
+from engine.services import imports, tasks
+from engine.services.calendar import set_day
+from engine.services.tasks import TaskLine
+from engine.settings import Settings
+from engine.store.db import schema_is_current
+from engine.store.tables import DirectiveRow, TaskRow, UnitRow
+
+app = typer.Typer(help="dondoc — đôn đốc thực hiện nhiệm vụ / directive follow-through", no_args_is_help=True)
+units_app = typer.Typer(help="Danh mục đơn vị / the units directory", no_args_is_help=True)
+directive_app = typer.Typer(help="Văn bản chỉ đạo / directives", no_args_is_help=True)
+task_app = typer.Typer(help="Một nhiệm vụ / one task", no_args_is_help=True)
+calendar_app = typer.Typer(help="Lịch làm việc / the working calendar", no_args_is_help=True)
+app.add_typer(units_app, name="units")
+app.add_typer(directive_app, name="directive")
+app.add_typer(task_app, name="task")
+app.add_typer(calendar_app, name="calendar")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class State:
+    lang: Literal["vi", "en"] = "vi"
+    settings: Settings | None = None
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    lang: Annotated[str | None, typer.Option("--lang", help="vi (mặc định) hoặc en")] = None,
+) -> None:
+    settings = Settings()
+    state.settings = settings
+    chosen = lang or settings.lang
+    if chosen not in ("vi", "en"):
+        raise typer.BadParameter("--lang: vi hoặc en")
+    state.lang = "en" if chosen == "en" else "vi"
+
+
+def _t(vi: str, en: str) -> str:
+    return en if state.lang == "en" else vi
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    errors.print(f"[red]{message}[/red]", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _app(*, need_schema: bool = True) -> Iterator[App]:
+    """Build the app and turn the errors a person can act on into clear messages."""
+    application = bootstrap(state.settings)
+    try:
+        if need_schema and not schema_is_current(application.engine):
+            raise _fail(
+                _t(
+                    "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: chạy `dondoc init`.",
+                    "The database is not initialised or not up to date: run `dondoc init`.",
+                )
+            )
+        yield application
+    except ImportRefused as exc:
+        raise _fail(exc.render(state.lang), 2) from exc
+    except (DomainError, CalendarFileError) as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        application.engine.dispose()
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise _fail(_t(f"Không tìm thấy tệp: {path}", f"No such file: {path}"), 2)
+    return path
+
+
+def _moment(application: App, text: str | None) -> datetime:
+    """The instant a command acts at: now, or the end of a given local day / an ISO instant."""
+    if not text:
+        return application.clock.now()
+    zone = application.calendar().timezone
+    try:
+        if "T" in text or " " in text.strip():
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        day = parse_date(text)
+    except (ValueError, TypeError) as exc:
+        raise _fail(_t(f"Thời điểm không hợp lệ: {text!r}", f"Bad date or time: {text!r}"), 2) from exc
+    assert day is not None
+    return datetime.combine(day, time(0), tzinfo=zone) + timedelta(days=1, microseconds=-1)
+
+
+def _to_date(text: str) -> date:
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        raise _fail(_t(f"Ngày không hợp lệ: {text!r}", f"Bad date: {text!r}"), 2) from exc
+    if day is None:
+        raise _fail(_t("Thiếu ngày", "A date is required"), 2)
+    return day
+
+
+# -- init ------------------------------------------------------------------------
+
+
+@app.command()
+def init() -> None:
+    """Tạo hoặc cập nhật cơ sở dữ liệu / create or upgrade the database."""
+    with _app(need_schema=False) as application:
+        application.migrate()
+        url = application.engine.url.render_as_string(hide_password=True)
+        console.print(_t(f"Đã khởi tạo cơ sở dữ liệu: {url}", f"Database ready: {url}"))
+
+
+# -- units -------------------------------------------------------------------------
+
+
+@units_app.command("import")
+def units_import(file: Path) -> None:
+    """Nhập danh mục đơn vị từ YAML hoặc CSV / import units from YAML or CSV."""
+    with _app() as application, application.session() as session:
+        result = imports.import_units(session, _existing(file), application.clock.now())
+    console.print(
+        _t(
+            f"Đã nhập {len(result.created)} đơn vị mới, cập nhật {len(result.updated)} đơn vị.",
+            f"Imported {len(result.created)} new units, updated {len(result.updated)}.",
+        )
+    )
+
+
+@units_app.command("list")
+def units_list() -> None:
+    """Danh sách đơn vị / list units."""
+    with _app() as application, application.session() as session:
+        rows = session.exec(select(UnitRow).order_by(col(UnitRow.code))).all()
+    table = Table(title=_t("Danh mục đơn vị", "Units"))
+    for key in ("code", "name", "head", "parent"):
+        table.add_column(word(key, state.lang))
+    for row in rows:
+        name = row.name_en if state.lang == "en" and row.name_en else row.name_vi
+        head = f"{row.head_title} {row.head_name or ''}".strip()
+        table.add_row(row.code, name, head, row.parent_code or "")
+    console.print(table)
+
+
+# -- directives ------------------------------------------------------------------------
+
+
+@directive_app.command("import")
+def directive_import(
+    file: Path,
+    strict: Annotated[
+        bool | None,
+        typer.Option("--strict/--allow-drafts", help="Từ chối cả tệp nếu nhiệm vụ thiếu 6 rõ"),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Người nhập")] = None,
+) -> None:
+    """Nhập văn bản chỉ đạo từ YAML, JSON hoặc Excel / import directives (YAML, JSON, XLSX)."""
+    with _app() as application, application.session() as session:
+        strict_mode = application.settings.import_strict if strict is None else strict
+        result = imports.import_directives(
+            session,
+            _existing(file),
+            application.calendar(),
+            application.clock.now(),
+            by or default_actor(),
+            strict=strict_mode,
+        )
+    console.print(
+        _t(
+            f"Đã nhập {len(result.references)} văn bản ({', '.join(result.references)}), {result.task_count} nhiệm vụ.",
+            f"Imported {len(result.references)} directive(s) ({', '.join(result.references)}), {result.task_count} tasks.",
+        )
+    )
+    if result.drafts:
+        console.print(
+            _t(
+                f"[yellow]{len(result.drafts)} nhiệm vụ lưu ở dạng dự thảo vì chưa đủ 6 rõ:[/yellow]",
+                f"[yellow]{len(result.drafts)} task(s) stored as drafts, lacking some of the six clears:[/yellow]",
+            )
+        )
+        for note in result.drafts:
+            console.print(f"  - {note.where.render(state.lang)}", highlight=False)
+
+
+@app.command("directives")
+def directives_list() -> None:
+    """Danh sách văn bản chỉ đạo / list directives."""
+    with _app() as application, application.session() as session:
+        task_count = func.count(col(TaskRow.id))
+        drafts = func.sum((col(TaskRow.status) == Status.DRAFT.value).cast(int))  # type: ignore[attr-defined]
+        rows = session.exec(
+            select(DirectiveRow, task_count, drafts)
+            .join(TaskRow, col(TaskRow.directive_id) == col(DirectiveRow.id), isouter=True)
+            .group_by(col(DirectiveRow.id))
+            .order_by(col(DirectiveRow.issued_on), col(DirectiveRow.id))
+        ).all()
+    table = Table(title=_t("Văn bản chỉ đạo", "Directives"))
+    for key in ("reference", "issued_on", "issuer", "title", "tasks", "drafts"):
+        table.add_column(word(key, state.lang), justify="right" if key in ("tasks", "drafts") else "left")
+    for directive, count, draft_count in rows:
+        table.add_row(
+            directive.reference, short_date(directive.issued_on), directive.issuer,
+            directive.title, str(count), str(draft_count or 0),
+        )  # fmt: skip
+    console.print(table)
+
+
+# -- tasks -----------------------------------------------------------------------------
+
+
+def _standing_text(line: TaskLine) -> str:
+    parts = [category_label(line.standing.category, state.lang)]
+    if line.standing.overdue:
+        parts.append(word("overdue_days", state.lang, n=line.standing.working_days_overdue))
+    if line.standing.due_soon:
+        parts.append(word("due_soon", state.lang))
+    return ", ".join(parts)
+
+
+def _deadline_text(line: TaskLine) -> str:
+    if line.deadline:
+        return short_date(line.deadline)
+    return pick(RECURRENCE[line.recurrence], state.lang) if line.recurrence else ""
+
+
+def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None = None) -> None:
+    """Tasks grouped by reporting category, as of an instant (also used by the demo)."""
+    day = short_date(as_of.date())
+    heading = title or _t("Nhiệm vụ", "Tasks")
+    table = Table(title=f"{heading} — {word('as_of', state.lang, d=day)}", show_lines=False)
+    for key, justify in (("id", "right"), ("reference", "left"), ("task", "left"), ("lead_unit", "left"),
+                         ("deadline", "left"), ("status", "left"), ("category", "left")):  # fmt: skip
+        table.add_column(word(key, state.lang), justify=justify)  # type: ignore[arg-type]
+    order: list[object] = [*CATEGORY_ORDER, None]
+    for category in order:
+        group = [line for line in lines if line.standing.category == category]
+        if not group:
+            continue
+        style = CATEGORY_STYLE.get(category) if category else "grey50"  # type: ignore[call-overload]
+        table.add_section()
+        for line in group:
+            missing = ""
+            if line.missing:
+                missing = f"\n[yellow]{word('missing', state.lang)}: " + "; ".join(
+                    m.label_en if state.lang == "en" else m.label_vi for m in line.missing
+                ) + "[/yellow]"
+            table.add_row(
+                str(line.id), line.reference, f"{line.number}. {line.title}{missing}", line.lead_unit or "—",
+                _deadline_text(line), status_label(line.status, state.lang),
+                f"[{style}]{_standing_text(line)}[/{style}]",
+            )  # fmt: skip
+    console.print(table)
+    counts = [
+        f"{category_label(c, state.lang)}: {sum(1 for x in lines if x.standing.category == c)}"
+        for c in CATEGORY_ORDER
+    ]
+    console.print(f"{word('total', state.lang)}: {len(lines)} — " + " · ".join(counts))
+
+
+@app.command("tasks")
+def tasks_list(
+    unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị chủ trì")] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="Trạng thái")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Chỉ nhiệm vụ quá hạn")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Tính đến ngày (15/01/2026)")] = None,
+    directive: Annotated[str | None, typer.Option("--directive", help="Số hiệu văn bản")] = None,
+) -> None:
+    """Danh sách nhiệm vụ theo phân loại / tasks by reporting category."""
+    with _app() as application, application.session() as session:
+        moment = _moment(application, as_of)
+        calendar = application.calendar()
+        lines = tasks.list_tasks(
+            session, calendar, moment, unit=unit, status=status, overdue_only=overdue, reference=directive
+        )
+        if not lines:
+            console.print(word("none", state.lang))
+            return
+        render_task_table(lines, moment.astimezone(calendar.timezone))
+
+
+@task_app.command("show")
+def task_show(
+    task_id: Annotated[int, typer.Argument(help="Mã nhiệm vụ")],
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+) -> None:
+    """Chi tiết nhiệm vụ và lịch sử / a task and its history."""
+    with _app() as application, application.session() as session:
+        calendar = application.calendar()
+        detail = tasks.task_detail(session, task_id, calendar, _moment(application, as_of))
+        unit = session.get(UnitRow, detail.task.lead_unit) if detail.task.lead_unit else None
+    line, task = detail.line, detail.task
+    lang = state.lang
+    info = Table.grid(padding=(0, 2))
+    info.add_column(style="bold")
+    info.add_column()
+    accountable = f"{unit.head_title} {unit.head_name}".strip() if unit and unit.head_name else "—"
+    rows = [
+        ("directive", f"{detail.directive.reference} — {detail.directive.title}"),
+        ("task", f"{line.number}. {line.title}"),
+        ("lead_unit", f"{task.lead_unit or '—'} {('— ' + line.lead_unit_name) if line.lead_unit_name else ''}"),
+        ("accountable", accountable),
+        ("owner", task.owner or "—"),
+        ("coordinating_units", ", ".join(detail.coordinating_units) or "—"),
+        ("deadline", _deadline_text(line) or "—"),
+        ("deliverable", task.deliverable or "—"),
+        ("authority", task.authority or "—"),
+        ("status", status_label(line.status, lang)),
+        ("category", _standing_text(line)),
+    ]
+    if task.original_deadline and task.original_deadline != task.deadline:
+        rows.insert(7, ("original_deadline", short_date(task.original_deadline)))
+    if line.missing:
+        rows.append(("missing", "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing)))
+    if task.source_quote:
+        rows.append(("source_quote", f"“{task.source_quote}”"))
+    for key, value in rows:
+        info.add_row(word(key, lang), value)
+    console.print(info)
+    history = Table(title=word("history", lang))
+    for key in ("when", "who", "change", "why"):
+        history.add_column(word(key, lang))
+    zone = calendar.timezone
+    for event in detail.events:
+        before = status_label(Status(event.from_status), lang) if event.from_status else "—"
+        change = f"{before} → {status_label(Status(event.to_status), lang)}"
+        extra = ""
+        if event.payload.get("decision") == "approved":
+            extra = _t(
+                f" (đồng ý gia hạn đến ngày {short_date(date.fromisoformat(event.payload['new_deadline']))})",
+                f" (extension approved to {event.payload['new_deadline']})",
+            )
+        elif event.payload.get("decision") == "refused":
+            extra = _t(" (không đồng ý gia hạn)", " (extension refused)")
+        history.add_row(f"{event.at.astimezone(zone):%d/%m/%Y %H:%M}", event.actor, change + extra, event.reason)
+    console.print(history)
+
+
+def _change(
+    task_id: int, at: str | None, by: str | None, action: Callable[[App, datetime, str], TaskRow]
+) -> None:
+    with _app() as application:
+        task = action(application, _moment(application, at), by or default_actor())
+    console.print(
+        _t(
+            f"Nhiệm vụ {task_id}: {status_label(Status(task.status), 'vi')}"
+            + (f", thời hạn {short_date(task.deadline)}" if task.deadline else ""),
+            f"Task {task_id}: {status_label(Status(task.status), 'en')}"
+            + (f", deadline {task.deadline.isoformat()}" if task.deadline else ""),
+        )
+    )
+
+
+AtOption = Annotated[str | None, typer.Option("--at", help="Thời điểm ghi nhận (mặc định: bây giờ)")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Người ghi nhận")]
+
+
+@task_app.command("update")
+def task_update(
+    task_id: Annotated[int, typer.Argument(help="Mã nhiệm vụ")],
+    status: Annotated[Status, typer.Option("--status", help="Trạng thái mới")],
+    note: Annotated[str, typer.Option("--note", help="Ghi chú / lý do")] = "",
+    at: AtOption = None,
+    by: ByOption = None,
+) -> None:
+    """Đổi trạng thái nhiệm vụ / change a task's status."""
+
+    def action(application: App, moment: datetime, actor: str) -> TaskRow:
+        with application.session() as session:
+            return tasks.change_status(session, task_id, status, at=moment, actor=actor, note=note)
+
+    _change(task_id, at, by, action)
+
+
+@task_app.command("extend")
+def task_extend(
+    task_id: Annotated[int, typer.Argument(help="Mã nhiệm vụ")],
+    reason: Annotated[str, typer.Option("--reason", help="Lý do")],
+    until: Annotated[str | None, typer.Option("--until", help="Thời hạn mới (15/01/2026)")] = None,
+    refuse: Annotated[bool, typer.Option("--refuse", help="Không đồng ý gia hạn")] = False,
+    at: AtOption = None,
+    by: ByOption = None,
+) -> None:
+    """Quyết định gia hạn: đồng ý đến ngày mới, hoặc không đồng ý / decide an extension."""
+    new_deadline = _to_date(until) if until else None
+
+    def action(application: App, moment: datetime, actor: str) -> TaskRow:
+        with application.session() as session:
+            return tasks.extend(
+                session, task_id, until=new_deadline, reason=reason, at=moment, actor=actor, refuse=refuse
+            )
+
+    _change(task_id, at, by, action)
+
+
+# -- calendar ------------------------------------------------------------------------
+
+
+@calendar_app.command("show")
+def calendar_show(year: Annotated[int, typer.Argument(help="Năm")]) -> None:
+    """Ngày nghỉ và ngày làm bù trong năm / days off and make-up working days of a year."""
+    with _app(need_schema=False) as application:
+        calendar = application.calendar()
+    rules = calendar.rules(year)
+    table = Table(title=_t(f"Lịch làm việc năm {year}", f"Working calendar {year}"))
+    for key in ("day", "weekday", "kind", "name"):
+        table.add_column(word(key, state.lang))
+    entries = [(d, _t("Nghỉ", "Day off"), n, "red") for d, n in rules.days_off.items() if d.weekday() < 5]
+    entries += [(d, _t("Làm việc", "Working day"), n, "green") for d, n in rules.working_days.items()]
+    for day, kind, name, style in sorted(entries):
+        table.add_row(short_date(day), pick(WEEKDAYS[day.weekday()], state.lang), f"[{style}]{kind}[/{style}]", name)
+    console.print(table)
+    months = [len(calendar.working_days_in(year, m)) for m in range(1, 13)]
+    console.print(
+        _t("Số ngày làm việc theo tháng: ", "Working days per month: ")
+        + " · ".join(f"{m}: {n}" for m, n in enumerate(months, start=1))
+        + f" — {_t('cả năm', 'year')}: {sum(months)}"
+    )
+
+
+@calendar_app.command("set")
+def calendar_set(
+    day: Annotated[str, typer.Argument(help="Ngày (10/01/2026)")],
+    off: Annotated[bool, typer.Option("--off/--work", help="Ngày nghỉ hoặc ngày làm bù")],
+    name: Annotated[str, typer.Option("--name", help="Tên ngày")] = "",
+    source: Annotated[str, typer.Option("--source", help="Căn cứ (văn bản)")] = "",
+    by: ByOption = None,
+) -> None:
+    """Đánh dấu ngày nghỉ / ngày làm bù riêng của cơ quan / mark an office day off or working day."""
+    target = _to_date(day)
+    with _app() as application, application.session() as session:
+        set_day(
+            session, target, "off" if off else "work", name=name, source=source,
+            actor=by or default_actor(), now=application.clock.now(),
+        )  # fmt: skip
+    kind = _t("ngày nghỉ", "a day off") if off else _t("ngày làm việc", "a working day")
+    console.print(_t(f"Đã ghi {short_date(target)} là {kind}.", f"{target.isoformat()} is now {kind}."))
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m engine.cli`
+    app(prog_name="dondoc")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,124 @@
+"""What a person reads: labels in Vietnamese (default) and English, and date formats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.domain.categories import Category
+from engine.domain.lifecycle import Status
+
+STATUS = {
+    Status.DRAFT: ("Dự thảo (chưa giao)", "Draft"),
+    Status.ASSIGNED: ("Đã giao", "Assigned"),
+    Status.IN_PROGRESS: ("Đang thực hiện", "In progress"),
+    Status.SUBMITTED: ("Đã báo cáo kết quả", "Submitted"),
+    Status.RETURNED: ("Trả lại, thực hiện lại", "Returned"),
+    Status.EXTENSION_REQUESTED: ("Đề nghị gia hạn", "Extension requested"),
+    Status.COMPLETED: ("Hoàn thành", "Completed"),
+    Status.CANCELLED: ("Đã hủy", "Cancelled"),
+}
+
+CATEGORY = {
+    Category.COMPLETED_ON_TIME: ("Hoàn thành đúng hạn", "Completed on time"),
+    Category.COMPLETED_LATE: ("Hoàn thành quá hạn", "Completed late"),
+    Category.IN_PROGRESS_WITHIN_DEADLINE: ("Đang thực hiện trong hạn", "In progress, within deadline"),
+    Category.IN_PROGRESS_OVERDUE: ("Chưa hoàn thành, quá hạn", "In progress, overdue"),
+    Category.ONGOING: ("Nhiệm vụ thường xuyên", "Ongoing duty"),
+}
+NO_CATEGORY = ("Chưa giao / đã hủy", "Not assigned / cancelled")
+
+CATEGORY_STYLE = {
+    Category.COMPLETED_ON_TIME: "green",
+    Category.COMPLETED_LATE: "dark_orange",
+    Category.IN_PROGRESS_WITHIN_DEADLINE: "blue",
+    Category.IN_PROGRESS_OVERDUE: "red",
+    Category.ONGOING: "grey62",
+}
+
+RECURRENCE = {
+    "monthly": ("Hằng tháng", "Monthly"),
+    "quarterly": ("Hằng quý", "Quarterly"),
+    "yearly": ("Hằng năm", "Yearly"),
+    "ongoing": ("Thường xuyên", "Ongoing"),
+}
+
+WORDS = {
+    "id": ("Mã", "ID"),
+    "directive": ("Văn bản", "Directive"),
+    "reference": ("Số hiệu", "Reference"),
+    "issued_on": ("Ngày ban hành", "Issued on"),
+    "issuer": ("Người chỉ đạo", "Issued by"),
+    "title": ("Trích yếu", "Title"),
+    "task": ("Nhiệm vụ", "Task"),
+    "tasks": ("Số nhiệm vụ", "Tasks"),
+    "drafts": ("Dự thảo", "Drafts"),
+    "lead_unit": ("Đơn vị chủ trì", "Lead unit"),
+    "coordinating_units": ("Đơn vị phối hợp", "Coordinating units"),
+    "owner": ("Người phụ trách", "Owner"),
+    "deadline": ("Thời hạn", "Deadline"),
+    "original_deadline": ("Thời hạn ban đầu", "Original deadline"),
+    "recurrence": ("Định kỳ", "Recurrence"),
+    "status": ("Trạng thái", "Status"),
+    "category": ("Phân loại", "Category"),
+    "deliverable": ("Sản phẩm", "Deliverable"),
+    "authority": ("Cấp có thẩm quyền", "Approving authority"),
+    "accountable": ("Thủ trưởng chịu trách nhiệm", "Accountable head"),
+    "missing": ("Còn thiếu", "Missing"),
+    "history": ("Lịch sử", "History"),
+    "when": ("Thời điểm", "When"),
+    "who": ("Người thực hiện", "Who"),
+    "change": ("Thay đổi", "Change"),
+    "why": ("Lý do / ghi chú", "Reason / note"),
+    "note": ("Ghi chú", "Note"),
+    "code": ("Mã", "Code"),
+    "name": ("Tên", "Name"),
+    "head": ("Thủ trưởng", "Head"),
+    "parent": ("Đơn vị cấp trên", "Parent"),
+    "day": ("Ngày", "Day"),
+    "weekday": ("Thứ", "Weekday"),
+    "kind": ("Loại", "Kind"),
+    "source_quote": ("Trích dẫn nguồn", "Source quote"),
+    "overdue_days": ("quá hạn {n} ngày làm việc", "{n} working days overdue"),
+    "due_soon": ("sắp đến hạn", "due soon"),
+    "total": ("Tổng số", "Total"),
+    "none": ("Không có nhiệm vụ nào.", "No tasks."),
+    "as_of": ("tính đến {d}", "as of {d}"),
+}
+
+WEEKDAYS = (
+    ("Thứ Hai", "Mon"), ("Thứ Ba", "Tue"), ("Thứ Tư", "Wed"), ("Thứ Năm", "Thu"),
+    ("Thứ Sáu", "Fri"), ("Thứ Bảy", "Sat"), ("Chủ nhật", "Sun"),
+)  # fmt: skip
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def word(key: str, lang: str, **kwargs: object) -> str:
+    return pick(WORDS[key], lang).format(**kwargs)
+
+
+def status_label(status: Status, lang: str) -> str:
+    return pick(STATUS[status], lang)
+
+
+def category_label(category: Category | None, lang: str) -> str:
+    return pick(CATEGORY[category] if category else NO_CATEGORY, lang)
+
+
+def short_date(day: date | None) -> str:
+    """15/12/2025, as tables write it."""
+    return "" if day is None else f"{day:%d/%m/%Y}"
+
+
+def long_date(day: date, lang: str = "vi") -> str:
+    """'ngày 15 tháng 12 năm 2025', as prose writes it.
+
+    Following Decree 30/2020/NĐ-CP on administrative documents, days below 10 and the
+    months January and February take a leading zero ("ngày 05 tháng 02", "tháng 3").
+    """
+    if lang == "en":
+        return f"{day.day} {day:%B %Y}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -1,0 +1,1 @@
+"""Reading units and directives from files: validated whole, refused whole."""

@@ -1,0 +1,232 @@
+"""Looking at tasks and moving them through their lifecycle, with the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.categories import Standing, standing
+from engine.domain.errors import DomainError
+from engine.domain.lifecycle import Status, check_move
+from engine.domain.model import Clear
+from engine.store.tables import DirectiveRow, TaskCoordinatorRow, TaskEventRow, TaskRow, UnitRow
+
+
+class TaskNotFound(DomainError):
+    def __init__(self, task_id: int) -> None:
+        super().__init__(f"không có nhiệm vụ số {task_id} / no task with id {task_id}")
+
+
+class ConcurrentChange(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: int
+    reference: str
+    number: str
+    title: str
+    lead_unit: str | None
+    lead_unit_name: str
+    deadline: date | None
+    recurrence: str | None
+    status: Status
+    standing: Standing
+    missing: tuple[Clear, ...]
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    line: TaskLine
+    task: TaskRow
+    directive: DirectiveRow
+    coordinating_units: list[str]
+    events: list[TaskEventRow]
+
+
+def _line(task: TaskRow, directive: DirectiveRow, unit: UnitRow | None, calendar: WorkingCalendar, now: datetime) -> TaskLine:
+    assert task.id is not None
+    status = Status(task.status)
+    return TaskLine(
+        id=task.id,
+        reference=directive.reference,
+        number=task.number,
+        title=task.title,
+        lead_unit=task.lead_unit,
+        lead_unit_name=unit.name_vi if unit else "",
+        deadline=task.deadline,
+        recurrence=task.recurrence,
+        status=status,
+        standing=standing(status, task.deadline, task.completed_at, now, calendar),
+        missing=tuple(Clear(m) for m in task.missing),
+    )
+
+
+def list_tasks(
+    session: Session,
+    calendar: WorkingCalendar,
+    now: datetime,
+    *,
+    unit: str | None = None,
+    status: Status | None = None,
+    overdue_only: bool = False,
+    reference: str | None = None,
+) -> list[TaskLine]:
+    query = (
+        select(TaskRow, DirectiveRow, UnitRow)
+        .join(DirectiveRow, col(TaskRow.directive_id) == col(DirectiveRow.id))
+        .outerjoin(UnitRow, col(TaskRow.lead_unit) == col(UnitRow.code))
+        .order_by(col(TaskRow.deadline).is_(None), col(TaskRow.deadline), col(TaskRow.id))
+    )
+    if unit:
+        query = query.where(col(TaskRow.lead_unit) == unit.upper())
+    if status:
+        query = query.where(col(TaskRow.status) == status.value)
+    if reference:
+        query = query.where(col(DirectiveRow.reference) == reference)
+    if overdue_only:  # narrow in SQL, then let the calendar decide
+        query = query.where(col(TaskRow.deadline) < calendar.local_date(now))
+    lines = [_line(t, d, u, calendar, now) for t, d, u in session.exec(query).all()]
+    if overdue_only:
+        lines = [line for line in lines if line.standing.overdue]
+    return lines
+
+
+def task_detail(session: Session, task_id: int, calendar: WorkingCalendar, now: datetime) -> TaskDetail:
+    task = session.get(TaskRow, task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    directive = session.get(DirectiveRow, task.directive_id)
+    assert directive is not None
+    unit = session.get(UnitRow, task.lead_unit) if task.lead_unit else None
+    coordinators = session.exec(
+        select(TaskCoordinatorRow.unit_code).where(TaskCoordinatorRow.task_id == task_id).order_by(col(TaskCoordinatorRow.unit_code))
+    ).all()
+    events = session.exec(
+        select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(col(TaskEventRow.at), col(TaskEventRow.id))
+    ).all()
+    return TaskDetail(_line(task, directive, unit, calendar, now), task, directive, list(coordinators), list(events))
+
+
+def _last_event_at(session: Session, task_id: int) -> datetime | None:
+    return session.exec(select(func.max(TaskEventRow.at)).where(TaskEventRow.task_id == task_id)).one()
+
+
+def _move(
+    session: Session,
+    task: TaskRow,
+    to: Status,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str,
+    payload: dict[str, Any] | None = None,
+    values: dict[str, Any] | None = None,
+) -> None:
+    """Claim the move with a conditional update, then append its event (one transaction)."""
+    assert task.id is not None
+    current = Status(task.status)
+    check_move(current, to)
+    result = session.execute(
+        update(TaskRow)
+        .where(col(TaskRow.id) == task.id, col(TaskRow.status) == current.value)
+        .values(status=to.value, updated_at=at, **(values or {}))
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentChange(
+            f"nhiệm vụ {task.id} vừa được người khác cập nhật; hãy xem lại / task {task.id} was changed meanwhile"
+        )
+    session.add(
+        TaskEventRow(
+            task_id=task.id,
+            at=at,
+            actor=actor,
+            from_status=current.value,
+            to_status=to.value,
+            reason=reason,
+            payload=payload or {},
+        )
+    )
+    task.status = to.value
+
+
+def _load_for_change(session: Session, task_id: int, at: datetime) -> TaskRow:
+    task = session.get(TaskRow, task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    last = _last_event_at(session, task_id)
+    if last is not None and at < last:
+        raise DomainError(
+            f"thời điểm {at.isoformat()} sớm hơn thay đổi gần nhất ({last.isoformat()}) của nhiệm vụ {task_id}"
+            f" / {at.isoformat()} is before the task's last change"
+        )
+    return task
+
+
+def change_status(session: Session, task_id: int, to: Status, *, at: datetime, actor: str, note: str) -> TaskRow:
+    """Move a task to `to`, recording who, when and why. Nothing changes on error."""
+    try:
+        task = _load_for_change(session, task_id, at)
+        values: dict[str, Any] = {}
+        if to is Status.ASSIGNED and task.missing:
+            missing = "; ".join(Clear(m).label_vi for m in task.missing)
+            raise DomainError(f"chưa thể giao nhiệm vụ {task_id}: còn thiếu {missing}")
+        if to is Status.COMPLETED:
+            values["completed_at"] = at
+        _move(session, task, to, at=at, actor=actor, reason=note, values=values)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(task)
+    return task
+
+
+def extend(
+    session: Session,
+    task_id: int,
+    *,
+    until: date | None,
+    reason: str,
+    at: datetime,
+    actor: str,
+    refuse: bool = False,
+) -> TaskRow:
+    """Record an extension decision: approved with a new deadline, or refused.
+
+    A task not already `extension_requested` gets the request recorded first, so the
+    trail always shows request then decision.
+    """
+    try:
+        task = _load_for_change(session, task_id, at)
+        old = task.deadline
+        if not refuse:
+            if until is None:
+                raise DomainError("cần ngày gia hạn (--until) / an approved extension needs --until")
+            if old is not None and until <= old:
+                raise DomainError(
+                    f"ngày gia hạn {until:%d/%m/%Y} phải sau thời hạn hiện tại {old:%d/%m/%Y}"
+                    f" / the new deadline must be after {old.isoformat()}"
+                )
+        if Status(task.status) is not Status.EXTENSION_REQUESTED:
+            requested = {"requested_until": until.isoformat() if until else None}
+            _move(session, task, Status.EXTENSION_REQUESTED, at=at, actor=actor, reason=reason, payload=requested)
+        if refuse:
+            payload: dict[str, Any] = {"decision": "refused", "deadline": old.isoformat() if old else None}
+            _move(session, task, Status.IN_PROGRESS, at=at, actor=actor, reason=reason, payload=payload)
+        else:
+            assert until is not None
+            payload = {"decision": "approved", "old_deadline": old.isoformat() if old else None, "new_deadline": until.isoformat()}
+            _move(session, task, Status.IN_PROGRESS, at=at, actor=actor, reason=reason, payload=payload, values={"deadline": until})
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    session.refresh(task)
+    return task

@@ -1,0 +1,111 @@
+"""The tables. Timestamps are aware UTC; calendar dates are plain dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from engine.store.types import UTCDateTime
+
+
+def _utc(nullable: bool = False) -> Any:
+    return Field(sa_type=UTCDateTime, nullable=nullable)
+
+
+class UnitRow(SQLModel, table=True):
+    __tablename__ = "unit"
+
+    code: str = Field(primary_key=True, max_length=32)
+    name_vi: str = Field(max_length=300)
+    name_en: str = Field(default="", max_length=300)
+    head_name: str | None = Field(default=None, max_length=200)
+    head_title: str = Field(default="", max_length=200)
+    head_email: str | None = Field(default=None, max_length=320)
+    deputies: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    parent_code: str | None = Field(default=None, foreign_key="unit.code", max_length=32)
+    active: bool = True
+    language: str = Field(default="vi", max_length=2)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _utc()
+
+
+class DirectiveRow(SQLModel, table=True):
+    __tablename__ = "directive"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=100, unique=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    issuer: str = Field(max_length=300)
+    issued_on: date
+    meeting: str = Field(default="", sa_column=Column(Text, nullable=False))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    priority: str = Field(default="normal", max_length=16)
+    created_at: datetime = _utc()
+    created_by: str = Field(max_length=200)
+
+
+class TaskRow(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_status_deadline", "status", "deadline"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(
+        sa_column=Column(ForeignKey("directive.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    number: str = Field(default="", max_length=20)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    lead_unit: str | None = Field(default=None, foreign_key="unit.code", max_length=32, index=True)
+    owner: str = Field(default="", max_length=200)
+    deadline: date | None = None
+    original_deadline: date | None = None
+    deadline_working_days: int | None = None
+    recurrence: str | None = Field(default=None, max_length=16)
+    deliverable: str = Field(default="", sa_column=Column(Text, nullable=False))
+    authority: str = Field(default="", max_length=300)
+    source_quote: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=32)
+    missing: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    completed_at: datetime | None = _utc(nullable=True)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class TaskCoordinatorRow(SQLModel, table=True):
+    __tablename__ = "task_coordinator"
+
+    task_id: int = Field(
+        sa_column=Column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    unit_code: str = Field(foreign_key="unit.code", primary_key=True, max_length=32)
+
+
+class TaskEventRow(SQLModel, table=True):
+    """The audit trail: one row per change, never updated or deleted (a trigger refuses)."""
+
+    __tablename__ = "task_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    at: datetime = _utc()
+    actor: str = Field(max_length=200)
+    from_status: str | None = Field(default=None, max_length=32)
+    to_status: str = Field(max_length=32)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CalendarOverrideRow(SQLModel, table=True):
+    __tablename__ = "calendar_override"
+    __table_args__ = (UniqueConstraint("day", name="uq_calendar_override_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    kind: str = Field(max_length=8)  # "off" or "work"
+    name: str = Field(default="", max_length=300)
+    source: str = Field(default="", max_length=300)
+    created_at: datetime = _utc()
+    created_by: str = Field(max_length=200)

@@ -1,0 +1,74 @@
+"""Small explicit builders for test data files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def unit(code: str, parent: str | None = None, head: bool = True, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": code, "name_vi": f"Vụ {code}", "name_en": f"Department {code}"}
+    if head:
+        data["head"] = {"name": f"Trưởng {code}", "title": "Vụ trưởng", "email": f"{code.lower()}@example.vn"}
+    if parent:
+        data["parent"] = parent
+    return data | extra
+
+
+def units_file(tmp_path: Path, *units: dict[str, Any], name: str = "units.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump({"units": list(units)}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def task(title: str = "Xây dựng Chương trình công tác năm 2026", **extra: Any) -> dict[str, Any]:
+    return {
+        "title": title,
+        "lead_unit": "TH",
+        "deadline": "2025-12-15",
+        "deliverable": "Dự thảo Chương trình",
+        "authority": "Chủ nhiệm Văn phòng",
+    } | extra
+
+
+def directive(reference: str = "45/TB-VPCTN", *tasks: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "reference": reference,
+        "title": "Thông báo kết luận của Chủ tịch nước",
+        "issuer": "Chủ tịch nước",
+        "issued_on": "2025-11-26",
+        "tasks": list(tasks) or [task()],
+    } | extra
+
+
+def directives_file(tmp_path: Path, *directives: dict[str, Any], name: str = "directives.yaml") -> Path:
+    path = tmp_path / name
+    tree = {"directives": list(directives)}
+    if name.endswith(".json"):
+        path.write_text(json.dumps(tree, ensure_ascii=False), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def directives_sheet(tmp_path: Path, rows: list[dict[str, Any]], name: str = "directives.xlsx") -> Path:
+    """A workbook in the shipped layout; `rows` are keyed by column key (see engine.intake.excel)."""
+    from openpyxl import Workbook
+
+    from engine.intake.excel import COLUMNS, SHEET
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append([c.header for c in COLUMNS])
+    for row in rows:
+        sheet.append([row.get(c.key) for c in COLUMNS])
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+STANDARD_UNITS = (unit("VP"), unit("TH", parent="VP"), unit("PL", parent="VP"), unit("DN", parent="VP"))

@@ -1,0 +1,83 @@
+"""Shared fixtures: a fresh database per test, on SQLite and on a throwaway PostgreSQL.
+
+PostgreSQL tests skip with a reason when no server answers, except under CI=true,
+where they fail instead: CI must run them.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from engine.bootstrap import App, bootstrap
+from engine.clock import FixedClock
+from engine.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("DONDOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+IMPORTED_AT = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)  # 09:00 in Ha Noi, the issue date
+
+
+def _pg_reason() -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return None
+    except psycopg.OperationalError as exc:
+        return f"no PostgreSQL server answers at {PG_ADMIN_URL}: {exc}".splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    reason = _pg_reason()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
+    return PG_ADMIN_URL
+
+
+def _throwaway_pg(admin_url: str) -> Iterator[str]:
+    import psycopg
+    from psycopg import sql
+
+    name = f"dondoc_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dondoc.db'}"
+        return
+    admin = request.getfixturevalue("postgres_server")
+    yield from _throwaway_pg(admin)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'dondoc.db'}"
+
+
+def make_app(url: str, at: datetime = IMPORTED_AT) -> App:
+    application = bootstrap(Settings(database_url=url, _env_file=None), clock=FixedClock(at))  # type: ignore[call-arg]
+    application.migrate()
+    return application
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[App]:
+    application = make_app(database_url)
+    yield application
+    application.engine.dispose()
