@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 from sqlmodel import Session, select
 
 from engine.calendar_source import DayRule, build_calendar, read_calendar_file
-from engine.clock import Clock, SystemClock
+from engine.clock import Clock, FixedClock, SystemClock
 from engine.domain.calendar import WorkingCalendar
 from engine.settings import Settings
 from engine.store.db import make_engine, upgrade
@@ -31,9 +31,13 @@ class App:
 
     def calendar(self) -> WorkingCalendar:
         """The shipped file's rules with the office's own overrides on top."""
-        with self.session() as session:
-            rows = session.exec(select(CalendarOverrideRow)).all()
-        office = [DayRule(r.day, "off" if r.kind == "off" else "work", r.name, r.source) for r in rows]
+        rows: list[CalendarOverrideRow] = []
+        if inspect(self.engine).has_table(CalendarOverrideRow.__tablename__):
+            with self.session() as session:
+                rows = list(session.exec(select(CalendarOverrideRow)).all())
+        office = [
+            DayRule(r.day, "off" if r.kind == "off" else "work", r.name, r.source) for r in rows
+        ]
         return build_calendar(
             self.settings.timezone,
             self.settings.country,
@@ -54,4 +58,6 @@ def default_actor() -> str:
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> App:
     settings = settings or Settings()
-    return App(settings=settings, engine=make_engine(settings.database_url), clock=clock or SystemClock())
+    if clock is None:
+        clock = FixedClock(settings.simulated_now) if settings.simulated_now else SystemClock()
+    return App(settings=settings, engine=make_engine(settings.database_url), clock=clock)

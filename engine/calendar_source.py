@@ -42,7 +42,7 @@ _TextDateLoader.yaml_implicit_resolvers = {
 def read_calendar_file(path: Path) -> list[DayRule]:
     """Read the yearly extra days off and make-up working days; errors name the entry."""
     try:
-        tree = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDateLoader) or {}  # noqa: S506
+        tree = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDateLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CalendarFileError(f"{path.name}: cannot read the calendar file: {exc}") from exc
     years = tree.get("years", {}) if isinstance(tree, dict) else None
@@ -51,8 +51,11 @@ def read_calendar_file(path: Path) -> list[DayRule]:
     rules: list[DayRule] = []
     for year, parts in years.items():
         if not isinstance(year, int) or not isinstance(parts, dict | None):
-            raise CalendarFileError(f"{path.name}: years.{year}: a year and its days_off / working_days")
-        for key, kind in (("days_off", "off"), ("working_days", "work")):
+            raise CalendarFileError(
+                f"{path.name}: years.{year}: a year and its days_off / working_days"
+            )
+        kinds: tuple[tuple[str, DayKind], ...] = (("days_off", "off"), ("working_days", "work"))
+        for key, kind in kinds:
             for index, entry in enumerate((parts or {}).get(key) or []):
                 where = f"{path.name}: years.{year}.{key}[{index}]"
                 raw = entry.get("date") if isinstance(entry, dict) else None
@@ -62,7 +65,9 @@ def read_calendar_file(path: Path) -> list[DayRule]:
                     raise CalendarFileError(f"{where}.date: bad or missing date {raw!r}") from None
                 if day.year != year:
                     raise CalendarFileError(f"{where}.date: {day} is not in {year}")
-                rules.append(DayRule(day, kind, str(entry.get("name", "")), str(entry.get("source", ""))))  # type: ignore[arg-type]
+                rules.append(
+                    DayRule(day, kind, str(entry.get("name", "")), str(entry.get("source", "")))
+                )
     return rules
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -12,6 +11,7 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import case
 from sqlmodel import col, func, select
 
 from engine.bootstrap import App, bootstrap, default_actor
@@ -38,7 +38,9 @@ from engine.settings import Settings
 from engine.store.db import schema_is_current
 from engine.store.tables import DirectiveRow, TaskRow, UnitRow
 
-app = typer.Typer(help="dondoc — đôn đốc thực hiện nhiệm vụ / directive follow-through", no_args_is_help=True)
+app = typer.Typer(
+    help="dondoc — đôn đốc thực hiện nhiệm vụ / directive follow-through", no_args_is_help=True
+)
 units_app = typer.Typer(help="Danh mục đơn vị / the units directory", no_args_is_help=True)
 directive_app = typer.Typer(help="Văn bản chỉ đạo / directives", no_args_is_help=True)
 task_app = typer.Typer(help="Một nhiệm vụ / one task", no_args_is_help=True)
@@ -119,7 +121,9 @@ def _moment(application: App, text: str | None) -> datetime:
             return moment if moment.tzinfo else moment.replace(tzinfo=zone)
         day = parse_date(text)
     except (ValueError, TypeError) as exc:
-        raise _fail(_t(f"Thời điểm không hợp lệ: {text!r}", f"Bad date or time: {text!r}"), 2) from exc
+        raise _fail(
+            _t(f"Thời điểm không hợp lệ: {text!r}", f"Bad date or time: {text!r}"), 2
+        ) from exc
     assert day is not None
     return datetime.combine(day, time(0), tzinfo=zone) + timedelta(days=1, microseconds=-1)
 
@@ -222,7 +226,7 @@ def directives_list() -> None:
     """Danh sách văn bản chỉ đạo / list directives."""
     with _app() as application, application.session() as session:
         task_count = func.count(col(TaskRow.id))
-        drafts = func.sum((col(TaskRow.status) == Status.DRAFT.value).cast(int))  # type: ignore[attr-defined]
+        drafts = func.sum(case((col(TaskRow.status) == Status.DRAFT.value, 1), else_=0))
         rows = session.exec(
             select(DirectiveRow, task_count, drafts)
             .join(TaskRow, col(TaskRow.directive_id) == col(DirectiveRow.id), isouter=True)
@@ -231,7 +235,9 @@ def directives_list() -> None:
         ).all()
     table = Table(title=_t("Văn bản chỉ đạo", "Directives"))
     for key in ("reference", "issued_on", "issuer", "title", "tasks", "drafts"):
-        table.add_column(word(key, state.lang), justify="right" if key in ("tasks", "drafts") else "left")
+        table.add_column(
+            word(key, state.lang), justify="right" if key in ("tasks", "drafts") else "left"
+        )
     for directive, count, draft_count in rows:
         table.add_row(
             directive.reference, short_date(directive.issued_on), directive.issuer,
@@ -263,9 +269,13 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
     day = short_date(as_of.date())
     heading = title or _t("Nhiệm vụ", "Tasks")
     table = Table(title=f"{heading} — {word('as_of', state.lang, d=day)}", show_lines=False)
-    for key, justify in (("id", "right"), ("reference", "left"), ("task", "left"), ("lead_unit", "left"),
-                         ("deadline", "left"), ("status", "left"), ("category", "left")):  # fmt: skip
-        table.add_column(word(key, state.lang), justify=justify)  # type: ignore[arg-type]
+    table.add_column(word("id", state.lang), justify="right", no_wrap=True)
+    table.add_column(word("reference", state.lang), no_wrap=True)
+    table.add_column(word("task", state.lang), ratio=3, min_width=30)
+    table.add_column(word("lead_unit", state.lang), no_wrap=True)
+    table.add_column(word("deadline", state.lang), no_wrap=True)
+    table.add_column(word("status", state.lang), ratio=1)
+    table.add_column(word("category", state.lang), ratio=1, min_width=16)
     order: list[object] = [*CATEGORY_ORDER, None]
     for category in order:
         group = [line for line in lines if line.standing.category == category]
@@ -276,9 +286,13 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
         for line in group:
             missing = ""
             if line.missing:
-                missing = f"\n[yellow]{word('missing', state.lang)}: " + "; ".join(
-                    m.label_en if state.lang == "en" else m.label_vi for m in line.missing
-                ) + "[/yellow]"
+                missing = (
+                    f"\n[yellow]{word('missing', state.lang)}: "
+                    + "; ".join(
+                        m.label_en if state.lang == "en" else m.label_vi for m in line.missing
+                    )
+                    + "[/yellow]"
+                )
             table.add_row(
                 str(line.id), line.reference, f"{line.number}. {line.title}{missing}", line.lead_unit or "—",
                 _deadline_text(line), status_label(line.status, state.lang),
@@ -305,7 +319,13 @@ def tasks_list(
         moment = _moment(application, as_of)
         calendar = application.calendar()
         lines = tasks.list_tasks(
-            session, calendar, moment, unit=unit, status=status, overdue_only=overdue, reference=directive
+            session,
+            calendar,
+            moment,
+            unit=unit,
+            status=status,
+            overdue_only=overdue,
+            reference=directive,
         )
         if not lines:
             console.print(word("none", state.lang))
@@ -332,7 +352,10 @@ def task_show(
     rows = [
         ("directive", f"{detail.directive.reference} — {detail.directive.title}"),
         ("task", f"{line.number}. {line.title}"),
-        ("lead_unit", f"{task.lead_unit or '—'} {('— ' + line.lead_unit_name) if line.lead_unit_name else ''}"),
+        (
+            "lead_unit",
+            f"{task.lead_unit or '—'} {('— ' + line.lead_unit_name) if line.lead_unit_name else ''}",
+        ),
         ("accountable", accountable),
         ("owner", task.owner or "—"),
         ("coordinating_units", ", ".join(detail.coordinating_units) or "—"),
@@ -345,7 +368,9 @@ def task_show(
     if task.original_deadline and task.original_deadline != task.deadline:
         rows.insert(7, ("original_deadline", short_date(task.original_deadline)))
     if line.missing:
-        rows.append(("missing", "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing)))
+        rows.append(
+            ("missing", "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing))
+        )
     if task.source_quote:
         rows.append(("source_quote", f"“{task.source_quote}”"))
     for key, value in rows:
@@ -366,7 +391,9 @@ def task_show(
             )
         elif event.payload.get("decision") == "refused":
             extra = _t(" (không đồng ý gia hạn)", " (extension refused)")
-        history.add_row(f"{event.at.astimezone(zone):%d/%m/%Y %H:%M}", event.actor, change + extra, event.reason)
+        history.add_row(
+            f"{event.at.astimezone(zone):%d/%m/%Y %H:%M}", event.actor, change + extra, event.reason
+        )
     console.print(history)
 
 
@@ -385,7 +412,9 @@ def _change(
     )
 
 
-AtOption = Annotated[str | None, typer.Option("--at", help="Thời điểm ghi nhận (mặc định: bây giờ)")]
+AtOption = Annotated[
+    str | None, typer.Option("--at", help="Thời điểm ghi nhận (mặc định: bây giờ)")
+]
 ByOption = Annotated[str | None, typer.Option("--by", help="Người ghi nhận")]
 
 
@@ -421,7 +450,13 @@ def task_extend(
     def action(application: App, moment: datetime, actor: str) -> TaskRow:
         with application.session() as session:
             return tasks.extend(
-                session, task_id, until=new_deadline, reason=reason, at=moment, actor=actor, refuse=refuse
+                session,
+                task_id,
+                until=new_deadline,
+                reason=reason,
+                at=moment,
+                actor=actor,
+                refuse=refuse,
             )
 
     _change(task_id, at, by, action)
@@ -439,10 +474,19 @@ def calendar_show(year: Annotated[int, typer.Argument(help="Năm")]) -> None:
     table = Table(title=_t(f"Lịch làm việc năm {year}", f"Working calendar {year}"))
     for key in ("day", "weekday", "kind", "name"):
         table.add_column(word(key, state.lang))
-    entries = [(d, _t("Nghỉ", "Day off"), n, "red") for d, n in rules.days_off.items() if d.weekday() < 5]
-    entries += [(d, _t("Làm việc", "Working day"), n, "green") for d, n in rules.working_days.items()]
+    entries = [
+        (d, _t("Nghỉ", "Day off"), n, "red") for d, n in rules.days_off.items() if d.weekday() < 5
+    ]
+    entries += [
+        (d, _t("Làm việc", "Working day"), n, "green") for d, n in rules.working_days.items()
+    ]
     for day, kind, name, style in sorted(entries):
-        table.add_row(short_date(day), pick(WEEKDAYS[day.weekday()], state.lang), f"[{style}]{kind}[/{style}]", name)
+        table.add_row(
+            short_date(day),
+            pick(WEEKDAYS[day.weekday()], state.lang),
+            f"[{style}]{kind}[/{style}]",
+            name,
+        )
     console.print(table)
     months = [len(calendar.working_days_in(year, m)) for m in range(1, 13)]
     console.print(
@@ -468,7 +512,9 @@ def calendar_set(
             actor=by or default_actor(), now=application.clock.now(),
         )  # fmt: skip
     kind = _t("ngày nghỉ", "a day off") if off else _t("ngày làm việc", "a working day")
-    console.print(_t(f"Đã ghi {short_date(target)} là {kind}.", f"{target.isoformat()} is now {kind}."))
+    console.print(
+        _t(f"Đã ghi {short_date(target)} là {kind}.", f"{target.isoformat()} is now {kind}.")
+    )
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m engine.cli`
@@ -476,4 +522,4 @@ def run() -> None:  # pragma: no cover - console entry for `python -m engine.cli
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    run()

@@ -21,7 +21,10 @@ STATUS = {
 CATEGORY = {
     Category.COMPLETED_ON_TIME: ("Hoàn thành đúng hạn", "Completed on time"),
     Category.COMPLETED_LATE: ("Hoàn thành quá hạn", "Completed late"),
-    Category.IN_PROGRESS_WITHIN_DEADLINE: ("Đang thực hiện trong hạn", "In progress, within deadline"),
+    Category.IN_PROGRESS_WITHIN_DEADLINE: (
+        "Đang thực hiện trong hạn",
+        "In progress, within deadline",
+    ),
     Category.IN_PROGRESS_OVERDUE: ("Chưa hoàn thành, quá hạn", "In progress, overdue"),
     Category.ONGOING: ("Nhiệm vụ thường xuyên", "Ongoing duty"),
 }

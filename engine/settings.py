@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.calendar import DEFAULT_TIMEZONE
@@ -15,6 +17,8 @@ DEFAULT_CALENDAR_FILE = PACKAGE_DIR / "data" / "calendar" / "vn.yaml"
 
 
 class Settings(BaseSettings):
+    """Every setting can be given as an environment variable DONDOC_<NAME>."""
+
     model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
@@ -26,7 +30,18 @@ class Settings(BaseSettings):
     calendar_file: Path = DEFAULT_CALENDAR_FILE
     lang: Literal["vi", "en"] = "vi"
     office_name: str = "Văn phòng Chủ tịch nước"
+    simulated_now: datetime | None = Field(
+        default=None,
+        description="Freeze the clock at this instant (demos, training, re-running a day)",
+    )
     import_strict: bool = Field(
         default=False,
         description="Refuse a directive file whose tasks lack any of the six clears",
     )
+
+    @model_validator(mode="after")
+    def _zone_for_simulated_now(self) -> Settings:
+        """A simulated instant written without a zone is read in the office's zone."""
+        if self.simulated_now is not None and self.simulated_now.tzinfo is None:
+            self.simulated_now = self.simulated_now.replace(tzinfo=ZoneInfo(self.timezone))
+        return self

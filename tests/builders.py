@@ -12,7 +12,11 @@ import yaml
 def unit(code: str, parent: str | None = None, head: bool = True, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"code": code, "name_vi": f"Vụ {code}", "name_en": f"Department {code}"}
     if head:
-        data["head"] = {"name": f"Trưởng {code}", "title": "Vụ trưởng", "email": f"{code.lower()}@example.vn"}
+        data["head"] = {
+            "name": f"Trưởng {code}",
+            "title": "Vụ trưởng",
+            "email": f"{code.lower()}@example.vn",
+        }
     if parent:
         data["parent"] = parent
     return data | extra
@@ -34,7 +38,9 @@ def task(title: str = "Xây dựng Chương trình công tác năm 2026", **extr
     } | extra
 
 
-def directive(reference: str = "45/TB-VPCTN", *tasks: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def directive(
+    reference: str = "45/TB-VPCTN", *tasks: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     return {
         "reference": reference,
         "title": "Thông báo kết luận của Chủ tịch nước",
@@ -44,7 +50,9 @@ def directive(reference: str = "45/TB-VPCTN", *tasks: dict[str, Any], **extra: A
     } | extra
 
 
-def directives_file(tmp_path: Path, *directives: dict[str, Any], name: str = "directives.yaml") -> Path:
+def directives_file(
+    tmp_path: Path, *directives: dict[str, Any], name: str = "directives.yaml"
+) -> Path:
     path = tmp_path / name
     tree = {"directives": list(directives)}
     if name.endswith(".json"):
@@ -54,7 +62,9 @@ def directives_file(tmp_path: Path, *directives: dict[str, Any], name: str = "di
     return path
 
 
-def directives_sheet(tmp_path: Path, rows: list[dict[str, Any]], name: str = "directives.xlsx") -> Path:
+def directives_sheet(
+    tmp_path: Path, rows: list[dict[str, Any]], name: str = "directives.xlsx"
+) -> Path:
     """A workbook in the shipped layout; `rows` are keyed by column key (see engine.intake.excel)."""
     from openpyxl import Workbook
 
@@ -71,4 +81,9 @@ def directives_sheet(tmp_path: Path, rows: list[dict[str, Any]], name: str = "di
     return path
 
 
-STANDARD_UNITS = (unit("VP"), unit("TH", parent="VP"), unit("PL", parent="VP"), unit("DN", parent="VP"))
+STANDARD_UNITS = (
+    unit("VP"),
+    unit("TH", parent="VP"),
+    unit("PL", parent="VP"),
+    unit("DN", parent="VP"),
+)

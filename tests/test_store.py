@@ -27,7 +27,11 @@ def _load(app: App, tmp_path: Path, *directives: dict[str, object]) -> None:
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *STANDARD_UNITS), T0)
         imports.import_directives(
-            session, directives_file(tmp_path, *(directives or (directive(),))), app.calendar(), T0, "coordinator"
+            session,
+            directives_file(tmp_path, *(directives or (directive(),))),
+            app.calendar(),
+            T0,
+            "coordinator",
         )
 
 
@@ -40,7 +44,13 @@ def _task_id(app: App) -> int:
 
 def _events(app: App, task_id: int) -> list[TaskEventRow]:
     with app.session() as session:
-        return list(session.exec(select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(col(TaskEventRow.id))))
+        return list(
+            session.exec(
+                select(TaskEventRow)
+                .where(TaskEventRow.task_id == task_id)
+                .order_by(col(TaskEventRow.id))
+            )
+        )
 
 
 def test_migrations_bring_a_fresh_database_to_the_current_schema(app: App) -> None:
@@ -52,7 +62,9 @@ def test_migrations_bring_a_fresh_database_to_the_current_schema(app: App) -> No
 def test_timestamps_come_back_aware_in_utc(app: App, tmp_path: Path) -> None:
     hanoi = timezone(timedelta(hours=7))
     with app.session() as session:
-        session.add(UnitRow(code="X", name_vi="Vụ X", updated_at=datetime(2025, 12, 1, 8, 30, tzinfo=hanoi)))
+        session.add(
+            UnitRow(code="X", name_vi="Vụ X", updated_at=datetime(2025, 12, 1, 8, 30, tzinfo=hanoi))
+        )
         session.commit()
     with app.session() as session:
         row = session.get(UnitRow, "X")
@@ -68,8 +80,18 @@ def test_a_naive_timestamp_is_refused(app: App) -> None:
             session.commit()
 
 
-def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(app: App, tmp_path: Path) -> None:
-    _load(app, tmp_path, directive("45/TB-VPCTN", task(coordinating_units=["PL", "DN"]), task("Báo cáo tháng", recurrence="monthly", deadline=None)))
+def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(
+    app: App, tmp_path: Path
+) -> None:
+    _load(
+        app,
+        tmp_path,
+        directive(
+            "45/TB-VPCTN",
+            task(coordinating_units=["PL", "DN"]),
+            task("Báo cáo tháng", recurrence="monthly", deadline=None),
+        ),
+    )
     with app.session() as session:
         detail = tasks.task_detail(session, _task_id(app), app.calendar(), T0)
     assert detail.directive.reference == "45/TB-VPCTN"
@@ -78,12 +100,22 @@ def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(app: 
     assert detail.task.deadline == date(2025, 12, 15)
     assert detail.coordinating_units == ["DN", "PL"]
     assert detail.line.status is Status.ASSIGNED
-    assert [(e.from_status, e.to_status, e.actor) for e in detail.events] == [(None, "assigned", "coordinator")]
+    assert [(e.from_status, e.to_status, e.actor) for e in detail.events] == [
+        (None, "assigned", "coordinator")
+    ]
 
 
-def test_a_working_day_deadline_is_resolved_on_the_calendar_at_import(app: App, tmp_path: Path) -> None:
+def test_a_working_day_deadline_is_resolved_on_the_calendar_at_import(
+    app: App, tmp_path: Path
+) -> None:
     # issued Fri 13/02/2026; 16–20/02 is Tết: three working days later is Wed 25/02
-    _load(app, tmp_path, directive("7/TB-VPCTN", task(deadline=None, deadline_working_days=3), issued_on="2026-02-13"))
+    _load(
+        app,
+        tmp_path,
+        directive(
+            "7/TB-VPCTN", task(deadline=None, deadline_working_days=3), issued_on="2026-02-13"
+        ),
+    )
     with app.session() as session:
         row = session.get(TaskRow, _task_id(app))
     assert row is not None
@@ -96,7 +128,9 @@ def test_a_status_change_is_recorded_in_the_audit_trail(app: App, tmp_path: Path
     task_id = _task_id(app)
     at = datetime(2025, 12, 1, 3, 0, tzinfo=UTC)
     with app.session() as session:
-        tasks.change_status(session, task_id, Status.IN_PROGRESS, at=at, actor="vu.th", note="Đã triển khai")
+        tasks.change_status(
+            session, task_id, Status.IN_PROGRESS, at=at, actor="vu.th", note="Đã triển khai"
+        )
     event = _events(app, task_id)[-1]
     assert (event.from_status, event.to_status, event.actor, event.reason, event.at) == (
         "assigned", "in_progress", "vu.th", "Đã triển khai", at,
@@ -106,7 +140,10 @@ def test_a_status_change_is_recorded_in_the_audit_trail(app: App, tmp_path: Path
 def test_an_illegal_move_names_both_states_and_changes_nothing(app: App, tmp_path: Path) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
-    with app.session() as session, pytest.raises(IllegalTransition, match="'assigned'.*'completed'"):
+    with (
+        app.session() as session,
+        pytest.raises(IllegalTransition, match=r"'assigned'.*'completed'"),
+    ):
         tasks.change_status(session, task_id, Status.COMPLETED, at=T0, actor="x", note="")
     with app.session() as session:
         row = session.get(TaskRow, task_id)
@@ -116,15 +153,33 @@ def test_an_illegal_move_names_both_states_and_changes_nothing(app: App, tmp_pat
     assert len(_events(app, task_id)) == 1
 
 
-def test_completion_by_the_end_of_the_deadline_day_counts_as_on_time(app: App, tmp_path: Path) -> None:
+def test_completion_by_the_end_of_the_deadline_day_counts_as_on_time(
+    app: App, tmp_path: Path
+) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     with app.session() as session:
-        tasks.change_status(session, task_id, Status.SUBMITTED, at=datetime(2025, 12, 15, 9, tzinfo=UTC), actor="x", note="")
+        tasks.change_status(
+            session,
+            task_id,
+            Status.SUBMITTED,
+            at=datetime(2025, 12, 15, 9, tzinfo=UTC),
+            actor="x",
+            note="",
+        )
         # 23:30 in Ha Noi on the deadline day
-        tasks.change_status(session, task_id, Status.COMPLETED, at=datetime(2025, 12, 15, 16, 30, tzinfo=UTC), actor="x", note="")
+        tasks.change_status(
+            session,
+            task_id,
+            Status.COMPLETED,
+            at=datetime(2025, 12, 15, 16, 30, tzinfo=UTC),
+            actor="x",
+            note="",
+        )
     with app.session() as session:
-        line = tasks.task_detail(session, task_id, app.calendar(), datetime(2026, 1, 5, tzinfo=UTC)).line
+        line = tasks.task_detail(
+            session, task_id, app.calendar(), datetime(2026, 1, 5, tzinfo=UTC)
+        ).line
     assert line.standing.category is Category.COMPLETED_ON_TIME
 
 
@@ -133,20 +188,35 @@ def test_an_extension_keeps_the_original_deadline_and_both_events(app: App, tmp_
     task_id = _task_id(app)
     at = datetime(2025, 12, 10, 3, tzinfo=UTC)
     with app.session() as session:
-        tasks.extend(session, task_id, until=date(2026, 1, 15), reason="Chờ số liệu", at=at, actor="lanh.dao")
+        tasks.extend(
+            session, task_id, until=date(2026, 1, 15), reason="Chờ số liệu", at=at, actor="lanh.dao"
+        )
     with app.session() as session:
         row = session.get(TaskRow, task_id)
     assert row is not None
-    assert (row.status, row.deadline, row.original_deadline) == ("in_progress", date(2026, 1, 15), date(2025, 12, 15))
+    assert (row.status, row.deadline, row.original_deadline) == (
+        "in_progress",
+        date(2026, 1, 15),
+        date(2025, 12, 15),
+    )
     request, decision = _events(app, task_id)[-2:]
     assert (request.from_status, request.to_status) == ("assigned", "extension_requested")
-    assert decision.payload == {"decision": "approved", "old_deadline": "2025-12-15", "new_deadline": "2026-01-15"}
+    assert decision.payload == {
+        "decision": "approved",
+        "old_deadline": "2025-12-15",
+        "new_deadline": "2026-01-15",
+    }
 
 
-def test_an_extension_to_an_earlier_day_is_refused_and_changes_nothing(app: App, tmp_path: Path) -> None:
+def test_an_extension_to_an_earlier_day_is_refused_and_changes_nothing(
+    app: App, tmp_path: Path
+) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
-    with app.session() as session, pytest.raises(DomainError, match="phải sau thời hạn hiện tại 15/12/2025"):
+    with (
+        app.session() as session,
+        pytest.raises(DomainError, match="phải sau thời hạn hiện tại 15/12/2025"),
+    ):
         tasks.extend(session, task_id, until=date(2025, 12, 1), reason="?", at=T0, actor="x")
     assert len(_events(app, task_id)) == 1
 
@@ -155,7 +225,9 @@ def test_a_refused_extension_keeps_the_deadline(app: App, tmp_path: Path) -> Non
     _load(app, tmp_path)
     task_id = _task_id(app)
     with app.session() as session:
-        tasks.extend(session, task_id, until=None, reason="Không có căn cứ", at=T0, actor="x", refuse=True)
+        tasks.extend(
+            session, task_id, until=None, reason="Không có căn cứ", at=T0, actor="x", refuse=True
+        )
         row = session.get(TaskRow, task_id)
     assert row is not None
     assert (row.status, row.deadline) == ("in_progress", date(2025, 12, 15))
@@ -165,13 +237,23 @@ def test_a_refused_extension_keeps_the_deadline(app: App, tmp_path: Path) -> Non
 def test_a_change_dated_before_the_last_event_is_refused(app: App, tmp_path: Path) -> None:
     _load(app, tmp_path)
     with app.session() as session, pytest.raises(DomainError, match="sớm hơn thay đổi gần nhất"):
-        tasks.change_status(session, _task_id(app), Status.IN_PROGRESS, at=T0 - timedelta(days=1), actor="x", note="")
+        tasks.change_status(
+            session,
+            _task_id(app),
+            Status.IN_PROGRESS,
+            at=T0 - timedelta(days=1),
+            actor="x",
+            note="",
+        )
 
 
 def test_the_audit_trail_cannot_be_edited_or_deleted(app: App, tmp_path: Path) -> None:
     _load(app, tmp_path)
     for statement in ("UPDATE task_event SET reason = 'sửa'", "DELETE FROM task_event"):
-        with pytest.raises((IntegrityError, DBAPIError), match="append-only"), app.engine.begin() as conn:
+        with (
+            pytest.raises((IntegrityError, DBAPIError), match="append-only"),
+            app.engine.begin() as conn,
+        ):
             conn.execute(text(statement))
     assert len(_events(app, _task_id(app))) == 1
 
@@ -212,5 +294,8 @@ def test_tasks_can_be_listed_by_unit_status_and_overdue(app: App, tmp_path: Path
     assert [t.title for t in overdue] == ["Sớm"]
     assert overdue[0].standing.working_days_overdue == 14
     assert [t.title for t in by_unit] == ["Muộn", "Thường xuyên"]
-    assert [t.standing.category for t in by_unit] == [Category.IN_PROGRESS_WITHIN_DEADLINE, Category.ONGOING]
+    assert [t.standing.category for t in by_unit] == [
+        Category.IN_PROGRESS_WITHIN_DEADLINE,
+        Category.ONGOING,
+    ]
     assert len(assigned) == 3

@@ -41,7 +41,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("owner", "Người phụ trách", "Họ tên người được giao, nếu có."),
     Column("coordinating_units", "Đơn vị phối hợp", "Các mã đơn vị, cách nhau bởi dấu ;"),
     Column("deadline", "Thời hạn", "Ngày, dạng 15/12/2025 (rõ thời gian)."),
-    Column("deadline_working_days", "Số ngày làm việc", "Hoặc: số ngày làm việc kể từ ngày ban hành."),
+    Column(
+        "deadline_working_days", "Số ngày làm việc", "Hoặc: số ngày làm việc kể từ ngày ban hành."
+    ),
     Column("recurrence", "Định kỳ", "monthly, quarterly, yearly hoặc ongoing (thường xuyên)."),
     Column("deliverable", "Sản phẩm", "Ví dụ: Báo cáo, Tờ trình (rõ sản phẩm)."),
     Column("authority", "Cấp có thẩm quyền", "Người nghiệm thu, cho gia hạn (rõ thẩm quyền)."),
@@ -95,7 +97,9 @@ def write_template(path: Path) -> None:
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = 22 if column.key != "title_task" else 48
+        sheet.column_dimensions[get_column_letter(index)].width = (
+            22 if column.key != "title_task" else 48
+        )
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}1"
 

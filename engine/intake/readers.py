@@ -64,7 +64,16 @@ def _load_tree(path: Path) -> Any:
         return yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(
-            [Problem(path.name, exc.lineno, "", "", f"JSON sai cú pháp: {exc.msg}", f"bad JSON: {exc.msg}")]
+            [
+                Problem(
+                    path.name,
+                    exc.lineno,
+                    "",
+                    "",
+                    f"JSON sai cú pháp: {exc.msg}",
+                    f"bad JSON: {exc.msg}",
+                )
+            ]
         ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -90,8 +99,12 @@ def _records(tree: Any, file: str, key: str, single_marker: str) -> list[Located
             f"no '{key}' list found in the file",
         )
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise _refuse(file, f"'{key}' phải là một danh sách bản ghi", f"'{key}' must be a list of records")
-    return [Located(item, file, f"{base}[{i}]" if base else f"[{i}]") for i, item in enumerate(items)]
+        raise _refuse(
+            file, f"'{key}' phải là một danh sách bản ghi", f"'{key}' must be a list of records"
+        )
+    return [
+        Located(item, file, f"{base}[{i}]" if base else f"[{i}]") for i, item in enumerate(items)
+    ]
 
 
 # -- units ---------------------------------------------------------------------
@@ -108,7 +121,9 @@ def read_units(path: Path) -> list[Located]:
         return _records(_load_tree(path), path.name, "units", "code")
     if suffix == ".csv":
         return _read_unit_csv(path)
-    raise _refuse(path.name, "chỉ nhận tệp .yaml, .json hoặc .csv", "only .yaml, .json or .csv files")
+    raise _refuse(
+        path.name, "chỉ nhận tệp .yaml, .json hoặc .csv", "only .yaml, .json or .csv files"
+    )
 
 
 def _read_unit_csv(path: Path) -> list[Located]:
@@ -170,7 +185,9 @@ def _read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _refuse(path.name, f"không đọc được tệp Excel: {exc}", f"cannot read the workbook: {exc}") from exc
+        raise _refuse(
+            path.name, f"không đọc được tệp Excel: {exc}", f"cannot read the workbook: {exc}"
+        ) from exc
     sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -192,13 +209,22 @@ def _read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
     groups: dict[str, Located] = {}
     problems: list[Problem] = []
     for row_number, values in enumerate(rows, start=2):
-        cells = {columns[i].key: v for i, v in enumerate(values) if i in columns and v not in (None, "")}
+        cells = {
+            columns[i].key: v for i, v in enumerate(values) if i in columns and v not in (None, "")
+        }
         if not cells:
             continue
         reference = str(cells.get("reference", "")).strip()
         if not reference:
             problems.append(
-                Problem(path.name, row_number, "", labels["reference"], "thiếu số hiệu văn bản", "reference number is missing")
+                Problem(
+                    path.name,
+                    row_number,
+                    "",
+                    labels["reference"],
+                    "thiếu số hiệu văn bản",
+                    "reference number is missing",
+                )
             )
             continue
         record = groups.get(reference)

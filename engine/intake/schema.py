@@ -151,9 +151,7 @@ class DirectiveIn(_Record):
     issued_on: Date
     meeting: Text = ""
     text: Text = ""
-    priority: Annotated[Priority, BeforeValidator(lambda v: v or Priority.NORMAL)] = (
-        Priority.NORMAL
-    )
+    priority: Annotated[Priority, BeforeValidator(lambda v: v or Priority.NORMAL)] = Priority.NORMAL
     tasks: list[TaskIn] = Field(min_length=1)
 
 
@@ -179,5 +177,8 @@ def error_reasons(error: dict[str, Any]) -> tuple[str, str]:
         )
     if kind == "enum":
         allowed = ctx.get("expected", "")
-        return f"giá trị {value!r} không hợp lệ; chọn {allowed}", f"{value!r} is not one of {allowed}"
+        return (
+            f"giá trị {value!r} không hợp lệ; chọn {allowed}",
+            f"{value!r} is not one of {allowed}",
+        )
     return f"giá trị không hợp lệ: {error['msg']}", str(error["msg"])

@@ -6,6 +6,7 @@ whole file in one pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -70,7 +71,9 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
             at = f"dòng {first.row}" if first.row else first.path
             at_en = f"row {first.row}" if first.row else first.path
             problems.append(
-                record.problem(["code"], f"mã {unit.code} trùng với {at}", f"code {unit.code} repeats {at_en}")
+                record.problem(
+                    ["code"], f"mã {unit.code} trùng với {at}", f"code {unit.code} repeats {at_en}"
+                )
             )
             continue
         seen[unit.code] = record
@@ -87,7 +90,11 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
             )
         if unit.parent == unit.code:
             problems.append(
-                record.problem(["parent"], "đơn vị không thể là cấp trên của chính nó", "a unit cannot be its own parent")
+                record.problem(
+                    ["parent"],
+                    "đơn vị không thể là cấp trên của chính nó",
+                    "a unit cannot be its own parent",
+                )
             )
     parents = {u.code: u.parent for _, u in parsed}
     for record, unit in parsed:
@@ -98,7 +105,11 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
         if code == unit.code and len(chain) > 1:
             loop = " → ".join([*chain, unit.code])
             problems.append(
-                record.problem(["parent"], f"đơn vị cấp trên tạo vòng lặp: {loop}", f"parent units form a loop: {loop}")
+                record.problem(
+                    ["parent"],
+                    f"đơn vị cấp trên tạo vòng lặp: {loop}",
+                    f"parent units form a loop: {loop}",
+                )
             )
     if problems:
         raise ImportRefused(problems)
@@ -121,6 +132,44 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
 # -- directives --------------------------------------------------------------------
 
 
+def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list[Problem]) -> None:
+    """Unknown or inactive unit codes, checked on the raw values so that another bad
+    field in the same task does not hide them."""
+    raw_tasks = record.data.get("tasks")
+    if not isinstance(raw_tasks, list):
+        return
+    for index, raw in enumerate(raw_tasks):
+        if not isinstance(raw, dict):
+            continue
+        coordinating = raw.get("coordinating_units") or []
+        if isinstance(coordinating, str):
+            coordinating = [c for c in re.split(r"[;,]", coordinating) if c.strip()]
+        pairs = [("lead_unit", raw.get("lead_unit"))]
+        if isinstance(coordinating, list):
+            pairs += [("coordinating_units", c) for c in coordinating]
+        for key, value in pairs:
+            if not isinstance(value, str) or not value.strip():
+                continue
+            code = value.strip().upper()
+            unit = units.get(code)
+            if unit is None:
+                problems.append(
+                    record.problem(
+                        ["tasks", index, key],
+                        f"mã đơn vị {code} không có trong danh mục",
+                        f"unknown unit code {code}",
+                    )
+                )
+            elif not unit.active:
+                problems.append(
+                    record.problem(
+                        ["tasks", index, key],
+                        f"đơn vị {code} đã ngừng hoạt động",
+                        f"unit {code} is inactive",
+                    )
+                )
+
+
 def validate_directives(
     records: Iterable[Located],
     units: Mapping[str, Unit],
@@ -141,6 +190,7 @@ def validate_directives(
     specs: list[DirectiveSpec] = []
     drafts: list[DraftNote] = []
     for record in records:
+        _check_unit_codes(record, units, problems)
         directive = _parse(DirectiveIn, record, problems)
         if directive is None:
             continue
@@ -163,19 +213,7 @@ def validate_directives(
         seen.setdefault(directive.reference, record)
         tasks: list[TaskSpec] = []
         for index, task in enumerate(directive.tasks):
-            at = ["tasks", index]
-            for key, code in [("lead_unit", task.lead_unit), *(("coordinating_units", c) for c in task.coordinating_units)]:
-                if code is None:
-                    continue
-                unit = units.get(code)
-                if unit is None:
-                    problems.append(
-                        record.problem([*at, key], f"mã đơn vị {code} không có trong danh mục", f"unknown unit code {code}")
-                    )
-                elif not unit.active:
-                    problems.append(
-                        record.problem([*at, key], f"đơn vị {code} đã ngừng hoạt động", f"unit {code} is inactive")
-                    )
+            at: list[str | int] = ["tasks", index]
             if task.lead_unit and task.lead_unit in task.coordinating_units:
                 problems.append(
                     record.problem(
@@ -194,7 +232,9 @@ def validate_directives(
                 )
             deadline = task.deadline
             if task.deadline_working_days is not None:
-                deadline = calendar.add_working_days(directive.issued_on, task.deadline_working_days)
+                deadline = calendar.add_working_days(
+                    directive.issued_on, task.deadline_working_days
+                )
             spec = TaskSpec(
                 title=task.title,
                 lead_unit=task.lead_unit,
@@ -219,7 +259,9 @@ def validate_directives(
                 if strict:
                     problems.append(note)
                 else:
-                    drafts.append(DraftNote(directive.reference, index, task.title, note, tuple(missing)))
+                    drafts.append(
+                        DraftNote(directive.reference, index, task.title, note, tuple(missing))
+                    )
             tasks.append(spec)
         specs.append(
             DirectiveSpec(

@@ -9,7 +9,11 @@ from engine.store.tables import UnitRow
 
 
 def unit_from_row(row: UnitRow) -> Unit:
-    head = Person(row.head_name, row.head_email, row.head_title) if row.head_name and row.head_email else None
+    head = (
+        Person(row.head_name, row.head_email, row.head_title)
+        if row.head_name and row.head_email
+        else None
+    )
     return Unit(
         code=row.code,
         name_vi=row.name_vi,

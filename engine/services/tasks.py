@@ -50,7 +50,13 @@ class TaskDetail:
     events: list[TaskEventRow]
 
 
-def _line(task: TaskRow, directive: DirectiveRow, unit: UnitRow | None, calendar: WorkingCalendar, now: datetime) -> TaskLine:
+def _line(
+    task: TaskRow,
+    directive: DirectiveRow,
+    unit: UnitRow | None,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> TaskLine:
     assert task.id is not None
     status = Status(task.status)
     return TaskLine(
@@ -98,7 +104,9 @@ def list_tasks(
     return lines
 
 
-def task_detail(session: Session, task_id: int, calendar: WorkingCalendar, now: datetime) -> TaskDetail:
+def task_detail(
+    session: Session, task_id: int, calendar: WorkingCalendar, now: datetime
+) -> TaskDetail:
     task = session.get(TaskRow, task_id)
     if task is None:
         raise TaskNotFound(task_id)
@@ -106,16 +114,28 @@ def task_detail(session: Session, task_id: int, calendar: WorkingCalendar, now: 
     assert directive is not None
     unit = session.get(UnitRow, task.lead_unit) if task.lead_unit else None
     coordinators = session.exec(
-        select(TaskCoordinatorRow.unit_code).where(TaskCoordinatorRow.task_id == task_id).order_by(col(TaskCoordinatorRow.unit_code))
+        select(TaskCoordinatorRow.unit_code)
+        .where(TaskCoordinatorRow.task_id == task_id)
+        .order_by(col(TaskCoordinatorRow.unit_code))
     ).all()
     events = session.exec(
-        select(TaskEventRow).where(TaskEventRow.task_id == task_id).order_by(col(TaskEventRow.at), col(TaskEventRow.id))
+        select(TaskEventRow)
+        .where(TaskEventRow.task_id == task_id)
+        .order_by(col(TaskEventRow.at), col(TaskEventRow.id))
     ).all()
-    return TaskDetail(_line(task, directive, unit, calendar, now), task, directive, list(coordinators), list(events))
+    return TaskDetail(
+        _line(task, directive, unit, calendar, now),
+        task,
+        directive,
+        list(coordinators),
+        list(events),
+    )
 
 
 def _last_event_at(session: Session, task_id: int) -> datetime | None:
-    return session.exec(select(func.max(TaskEventRow.at)).where(TaskEventRow.task_id == task_id)).one()
+    return session.exec(
+        select(func.max(TaskEventRow.at)).where(TaskEventRow.task_id == task_id)
+    ).one()
 
 
 def _move(
@@ -169,7 +189,9 @@ def _load_for_change(session: Session, task_id: int, at: datetime) -> TaskRow:
     return task
 
 
-def change_status(session: Session, task_id: int, to: Status, *, at: datetime, actor: str, note: str) -> TaskRow:
+def change_status(
+    session: Session, task_id: int, to: Status, *, at: datetime, actor: str, note: str
+) -> TaskRow:
     """Move a task to `to`, recording who, when and why. Nothing changes on error."""
     try:
         task = _load_for_change(session, task_id, at)
@@ -208,7 +230,9 @@ def extend(
         old = task.deadline
         if not refuse:
             if until is None:
-                raise DomainError("cần ngày gia hạn (--until) / an approved extension needs --until")
+                raise DomainError(
+                    "cần ngày gia hạn (--until) / an approved extension needs --until"
+                )
             if old is not None and until <= old:
                 raise DomainError(
                     f"ngày gia hạn {until:%d/%m/%Y} phải sau thời hạn hiện tại {old:%d/%m/%Y}"
@@ -216,14 +240,46 @@ def extend(
                 )
         if Status(task.status) is not Status.EXTENSION_REQUESTED:
             requested = {"requested_until": until.isoformat() if until else None}
-            _move(session, task, Status.EXTENSION_REQUESTED, at=at, actor=actor, reason=reason, payload=requested)
+            _move(
+                session,
+                task,
+                Status.EXTENSION_REQUESTED,
+                at=at,
+                actor=actor,
+                reason=reason,
+                payload=requested,
+            )
         if refuse:
-            payload: dict[str, Any] = {"decision": "refused", "deadline": old.isoformat() if old else None}
-            _move(session, task, Status.IN_PROGRESS, at=at, actor=actor, reason=reason, payload=payload)
+            payload: dict[str, Any] = {
+                "decision": "refused",
+                "deadline": old.isoformat() if old else None,
+            }
+            _move(
+                session,
+                task,
+                Status.IN_PROGRESS,
+                at=at,
+                actor=actor,
+                reason=reason,
+                payload=payload,
+            )
         else:
             assert until is not None
-            payload = {"decision": "approved", "old_deadline": old.isoformat() if old else None, "new_deadline": until.isoformat()}
-            _move(session, task, Status.IN_PROGRESS, at=at, actor=actor, reason=reason, payload=payload, values={"deadline": until})
+            payload = {
+                "decision": "approved",
+                "old_deadline": old.isoformat() if old else None,
+                "new_deadline": until.isoformat(),
+            }
+            _move(
+                session,
+                task,
+                Status.IN_PROGRESS,
+                at=at,
+                actor=actor,
+                reason=reason,
+                payload=payload,
+                values={"deadline": until},
+            )
         session.commit()
     except Exception:
         session.rollback()

@@ -24,7 +24,9 @@ class UnitRow(SQLModel, table=True):
     head_name: str | None = Field(default=None, max_length=200)
     head_title: str = Field(default="", max_length=200)
     head_email: str | None = Field(default=None, max_length=320)
-    deputies: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    deputies: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     parent_code: str | None = Field(default=None, foreign_key="unit.code", max_length=32)
     active: bool = True
     language: str = Field(default="vi", max_length=2)

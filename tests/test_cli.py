@@ -1,0 +1,193 @@
+"""The `dondoc` command end to end on a SQLite file: what a coordinator types and reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from engine import cli
+from engine.cli import app
+from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
+
+BOX = {ord(c): " " for c in "│┃┆"}
+
+
+@pytest.fixture
+def dondoc(sqlite_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DONDOC_DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("DONDOC_LANG", raising=False)
+    monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-11-26T09:00:00+07:00")
+    monkeypatch.setattr(cli.console, "width", 250)  # no wrapping inside table cells
+    monkeypatch.setattr(cli.errors, "width", 250)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+        assert result.exit_code == code, output
+        return " ".join(output.translate(BOX).split())  # compare on words, without table rules
+
+    return run
+
+
+@pytest.fixture
+def loaded(dondoc, tmp_path: Path):  # type: ignore[no-untyped-def]
+    dondoc("init")
+    dondoc("units", "import", str(units_file(tmp_path, *STANDARD_UNITS)))
+    path = directives_file(
+        tmp_path,
+        directive(
+            "45/TB-VPCTN",
+            task("Xây dựng Chương trình công tác năm 2026"),
+            task(
+                "Tổng kết công tác năm",
+                deadline="2026-01-20",
+                lead_unit="PL",
+                coordinating_units=["TH"],
+            ),
+            task("Theo dõi tình hình", deadline=None, recurrence="ongoing"),
+        ),
+    )
+    dondoc("directive", "import", str(path))
+    return dondoc
+
+
+def test_a_command_before_init_says_to_run_init(dondoc) -> None:  # type: ignore[no-untyped-def]
+    out = dondoc("directives", code=1)
+    assert "dondoc init" in out
+
+
+def test_importing_a_directive_reports_what_was_stored(dondoc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dondoc("init")
+    dondoc("units", "import", str(units_file(tmp_path, *STANDARD_UNITS)))
+    out = dondoc("directive", "import", str(directives_file(tmp_path, directive())))
+    assert "Đã nhập 1 văn bản (45/TB-VPCTN), 1 nhiệm vụ." in out
+
+
+def test_the_task_list_groups_tasks_by_reporting_category(loaded) -> None:  # type: ignore[no-untyped-def]
+    out = loaded("tasks", "--as-of", "05/01/2026")
+    assert "tính đến 05/01/2026" in out
+    assert "Chưa hoàn thành, quá hạn" in out
+    # after 15/12/2025: 16–19, 22–26, 29–31 Dec, then 1 and 2 Jan off, then 5 Jan
+    assert "quá hạn 13 ngày làm việc" in out
+    assert "Đang thực hiện trong hạn" in out
+    assert "Nhiệm vụ thường xuyên" in out
+    assert out.index("Chưa hoàn thành, quá hạn") < out.index("Nhiệm vụ thường xuyên")
+
+
+def test_the_task_list_speaks_english_on_request(loaded) -> None:  # type: ignore[no-untyped-def]
+    out = loaded("--lang", "en", "tasks", "--as-of", "2026-01-05")
+    assert "as of 05/01/2026" in out
+    assert "In progress, overdue" in out
+    assert "13 working days overdue" in out
+
+
+def test_filters_narrow_the_task_list(loaded) -> None:  # type: ignore[no-untyped-def]
+    assert "Tổng kết công tác năm" not in loaded("tasks", "--unit", "TH", "--as-of", "05/01/2026")
+    out = loaded("tasks", "--overdue", "--as-of", "05/01/2026")
+    assert "Tổng số: 1" in out
+    assert "Tổng số: 0" not in loaded("tasks", "--status", "assigned")
+
+
+def test_a_status_update_shows_in_the_task_history(loaded) -> None:  # type: ignore[no-untyped-def]
+    loaded(
+        "task",
+        "update",
+        "1",
+        "--status",
+        "in_progress",
+        "--note",
+        "Đã giao chuyên viên",
+        "--at",
+        "2025-12-01T09:00",
+        "--by",
+        "vu.th",
+    )
+    out = loaded("task", "show", "1")
+    assert "Đã giao → Đang thực hiện" in out
+    assert "Đã giao chuyên viên" in out
+    assert "01/12/2025 09:00" in out  # shown in Ha Noi time
+    assert "vu.th" in out
+
+
+def test_an_illegal_update_names_both_states_and_fails(loaded) -> None:  # type: ignore[no-untyped-def]
+    out = loaded("task", "update", "1", "--status", "completed", code=1)
+    assert "'assigned'" in out
+    assert "'completed'" in out
+
+
+def test_an_extension_shows_the_new_deadline_and_the_original(loaded) -> None:  # type: ignore[no-untyped-def]
+    out = loaded(
+        "task",
+        "extend",
+        "1",
+        "--until",
+        "15/01/2026",
+        "--reason",
+        "Chờ ý kiến các bộ",
+        "--at",
+        "2025-12-10T10:00",
+    )
+    assert "thời hạn 15/01/2026" in out
+    shown = loaded("task", "show", "1")
+    assert "Thời hạn ban đầu 15/12/2025" in shown
+    assert "đồng ý gia hạn đến ngày 15/01/2026" in shown
+
+
+def test_a_missing_task_is_reported_plainly(loaded) -> None:  # type: ignore[no-untyped-def]
+    assert "không có nhiệm vụ số 99" in loaded("task", "show", "99", code=1)
+
+
+def test_a_missing_file_is_reported_plainly(dondoc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dondoc("init")
+    out = dondoc("directive", "import", str(tmp_path / "khong-co.yaml"), code=2)
+    assert "Không tìm thấy tệp" in out
+
+
+def test_a_refused_import_lists_each_problem_and_exits_2(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = directives_file(
+        tmp_path, directive("46/TB", task(lead_unit="XX", deadline="2025-13-01")), name="bad.yaml"
+    )
+    out = loaded("directive", "import", str(bad), code=2)
+    assert "Có 2 lỗi; chưa nhập dữ liệu nào" in out
+    assert (
+        "bad.yaml, directives[0].tasks[0], trường 'lead_unit': mã đơn vị XX không có trong danh mục"
+        in out
+    )
+    assert "trường 'deadline': ngày không hợp lệ: '2025-13-01'" in out
+    assert "46/TB" not in loaded("directives")
+
+
+def test_drafts_are_stored_and_what_they_lack_is_said(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = directives_file(tmp_path, directive("47/TB", task(deliverable="")), name="draft.yaml")
+    out = loaded("directive", "import", str(path))
+    assert "1 nhiệm vụ lưu ở dạng dự thảo vì chưa đủ 6 rõ" in out
+    assert "directives[0].tasks[0]: thiếu rõ sản phẩm" in out
+    assert "Dự thảo (chưa giao)" in loaded("tasks", "--directive", "47/TB")
+    strict = directives_file(tmp_path, directive("48/TB", task(deliverable="")), name="strict.yaml")
+    assert "thiếu rõ sản phẩm" in loaded("directive", "import", "--strict", str(strict), code=2)
+
+
+def test_assigning_a_draft_is_refused_until_its_clears_are_complete(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    loaded(
+        "directive",
+        "import",
+        str(directives_file(tmp_path, directive("47/TB", task(authority="")), name="d.yaml")),
+    )
+    out = loaded("task", "update", "4", "--status", "assigned", code=1)
+    assert "còn thiếu rõ thẩm quyền" in out
+
+
+def test_the_calendar_shows_tet_and_the_make_up_saturday(dondoc) -> None:  # type: ignore[no-untyped-def]
+    out = dondoc("calendar", "show", "2026")
+    assert "17/02/2026 Thứ Ba Nghỉ Tết Nguyên Đán" in out
+    assert "10/01/2026 Thứ Bảy Làm việc" in out
+
+
+def test_an_office_day_off_changes_the_calendar(loaded) -> None:  # type: ignore[no-untyped-def]
+    loaded("calendar", "set", "29/12/2025", "--off", "--name", "Nghỉ theo quyết định của cơ quan")
+    assert "29/12/2025 Thứ Hai Nghỉ Nghỉ theo quyết định của cơ quan" in loaded(
+        "calendar", "show", "2025"
+    )
