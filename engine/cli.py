@@ -45,9 +45,13 @@ units_app = typer.Typer(help="Danh mục đơn vị / the units directory", no_a
 directive_app = typer.Typer(help="Văn bản chỉ đạo / directives", no_args_is_help=True)
 task_app = typer.Typer(help="Một nhiệm vụ / one task", no_args_is_help=True)
 calendar_app = typer.Typer(help="Lịch làm việc / the working calendar", no_args_is_help=True)
+directives_app = typer.Typer(help="Danh sách văn bản / list directives", no_args_is_help=True)
+tasks_app = typer.Typer(help="Danh sách nhiệm vụ / list tasks", no_args_is_help=True)
 app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
+app.add_typer(directives_app, name="directives")
 app.add_typer(task_app, name="task")
+app.add_typer(tasks_app, name="tasks")
 app.add_typer(calendar_app, name="calendar")
 
 console = Console()
@@ -221,7 +225,7 @@ def directive_import(
             console.print(f"  - {note.where.render(state.lang)}", highlight=False)
 
 
-@app.command("directives")
+@directives_app.command("list")
 def directives_list() -> None:
     """Danh sách văn bản chỉ đạo / list directives."""
     with _app() as application, application.session() as session:
@@ -306,7 +310,7 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
     console.print(f"{word('total', state.lang)}: {len(lines)} — " + " · ".join(counts))
 
 
-@app.command("tasks")
+@tasks_app.command("list")
 def tasks_list(
     unit: Annotated[str | None, typer.Option("--unit", help="Mã đơn vị chủ trì")] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Trạng thái")] = None,

@@ -126,7 +126,7 @@ def main() -> None:
             COORDINATOR,
             at=f"{issued}T09:00",
         )
-    _run("directives")
+    _run("directives", "list")
 
     ids = _task_ids(url)
     story = sorted(STORY, key=lambda step: step[3])
@@ -154,11 +154,11 @@ def main() -> None:
             _run(*args, at=at, show=False)
             progress.advance(bar)
 
-    _run("tasks", "--as-of", AS_OF, at=f"{AS_OF[6:]}-{AS_OF[3:5]}-{AS_OF[:2]}T17:00")
+    _run("tasks", "list", "--as-of", AS_OF, at=f"{AS_OF[6:]}-{AS_OF[3:5]}-{AS_OF[:2]}T17:00")
     _run("task", "show", str(ids[("45/TB-VPCTN", "5")]), "--as-of", AS_OF)
     cli.console.print(
         f"\n[green]Xong.[/green] Cơ sở dữ liệu: {OUT.relative_to(ROOT) / 'dondoc.db'} — thử tiếp, ví dụ:\n"
-        f"  DONDOC_DATABASE_URL={url.replace(str(ROOT) + '/', '')} .venv/bin/dondoc tasks --overdue --as-of {AS_OF}",
+        f"  DONDOC_DATABASE_URL={url.replace(str(ROOT) + '/', '')} .venv/bin/dondoc tasks list --overdue --as-of {AS_OF}",
         highlight=False,
     )
 

@@ -55,7 +55,7 @@ def loaded(dondoc, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_a_command_before_init_says_to_run_init(dondoc) -> None:  # type: ignore[no-untyped-def]
-    out = dondoc("directives", code=1)
+    out = dondoc("directives", "list", code=1)
     assert "dondoc init" in out
 
 
@@ -67,7 +67,7 @@ def test_importing_a_directive_reports_what_was_stored(dondoc, tmp_path: Path) -
 
 
 def test_the_task_list_groups_tasks_by_reporting_category(loaded) -> None:  # type: ignore[no-untyped-def]
-    out = loaded("tasks", "--as-of", "05/01/2026")
+    out = loaded("tasks", "list", "--as-of", "05/01/2026")
     assert "tính đến 05/01/2026" in out
     assert "Chưa hoàn thành, quá hạn" in out
     # after 15/12/2025: 16–19, 22–26, 29–31 Dec, then 1 and 2 Jan off, then 5 Jan
@@ -78,17 +78,19 @@ def test_the_task_list_groups_tasks_by_reporting_category(loaded) -> None:  # ty
 
 
 def test_the_task_list_speaks_english_on_request(loaded) -> None:  # type: ignore[no-untyped-def]
-    out = loaded("--lang", "en", "tasks", "--as-of", "2026-01-05")
+    out = loaded("--lang", "en", "tasks", "list", "--as-of", "2026-01-05")
     assert "as of 05/01/2026" in out
     assert "In progress, overdue" in out
     assert "13 working days overdue" in out
 
 
 def test_filters_narrow_the_task_list(loaded) -> None:  # type: ignore[no-untyped-def]
-    assert "Tổng kết công tác năm" not in loaded("tasks", "--unit", "TH", "--as-of", "05/01/2026")
-    out = loaded("tasks", "--overdue", "--as-of", "05/01/2026")
+    assert "Tổng kết công tác năm" not in loaded(
+        "tasks", "list", "--unit", "TH", "--as-of", "05/01/2026"
+    )
+    out = loaded("tasks", "list", "--overdue", "--as-of", "05/01/2026")
     assert "Tổng số: 1" in out
-    assert "Tổng số: 0" not in loaded("tasks", "--status", "assigned")
+    assert "Tổng số: 0" not in loaded("tasks", "list", "--status", "assigned")
 
 
 def test_a_status_update_shows_in_the_task_history(loaded) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +159,7 @@ def test_a_refused_import_lists_each_problem_and_exits_2(loaded, tmp_path: Path)
         in out
     )
     assert "trường 'deadline': ngày không hợp lệ: '2025-13-01'" in out
-    assert "46/TB" not in loaded("directives")
+    assert "46/TB" not in loaded("directives", "list")
 
 
 def test_drafts_are_stored_and_what_they_lack_is_said(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -165,7 +167,7 @@ def test_drafts_are_stored_and_what_they_lack_is_said(loaded, tmp_path: Path) ->
     out = loaded("directive", "import", str(path))
     assert "1 nhiệm vụ lưu ở dạng dự thảo vì chưa đủ 6 rõ" in out
     assert "directives[0].tasks[0]: thiếu rõ sản phẩm" in out
-    assert "Dự thảo (chưa giao)" in loaded("tasks", "--directive", "47/TB")
+    assert "Dự thảo (chưa giao)" in loaded("tasks", "list", "--directive", "47/TB")
     strict = directives_file(tmp_path, directive("48/TB", task(deliverable="")), name="strict.yaml")
     assert "thiếu rõ sản phẩm" in loaded("directive", "import", "--strict", str(strict), code=2)
 
