@@ -263,9 +263,10 @@ def _standing_text(line: TaskLine) -> str:
 
 
 def _deadline_text(line: TaskLine) -> str:
-    if line.deadline:
-        return short_date(line.deadline)
-    return pick(RECURRENCE[line.recurrence], state.lang) if line.recurrence else ""
+    recurrence = pick(RECURRENCE[line.recurrence], state.lang) if line.recurrence else ""
+    if line.deadline and recurrence:
+        return f"{short_date(line.deadline)} ({recurrence.lower()})"
+    return short_date(line.deadline) if line.deadline else recurrence
 
 
 def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None = None) -> None:
@@ -291,7 +292,7 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
             missing = ""
             if line.missing:
                 missing = (
-                    f"\n[yellow]{word('missing', state.lang)}: "
+                    f"\n[yellow]{word('missing', state.lang)} "
                     + "; ".join(
                         m.label_en if state.lang == "en" else m.label_vi for m in line.missing
                     )

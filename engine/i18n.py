@@ -66,7 +66,7 @@ WORDS = {
     "deliverable": ("Sản phẩm", "Deliverable"),
     "authority": ("Cấp có thẩm quyền", "Approving authority"),
     "accountable": ("Thủ trưởng chịu trách nhiệm", "Accountable head"),
-    "missing": ("Còn thiếu", "Missing"),
+    "missing": ("Chưa đủ 6 rõ, còn thiếu:", "Missing:"),
     "history": ("Lịch sử", "History"),
     "when": ("Thời điểm", "When"),
     "who": ("Người thực hiện", "Who"),

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.domain.calendar import DEFAULT_TIMEZONE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CALENDAR_FILE = PACKAGE_DIR / "data" / "calendar" / "vn.yaml"
+DEFAULT_POLICY_FILE = PACKAGE_DIR / "data" / "policies.yaml"
 
 
 class Settings(BaseSettings):
@@ -34,6 +35,34 @@ class Settings(BaseSettings):
         default=None,
         description="Freeze the clock at this instant (demos, training, re-running a day)",
     )
+    policy_file: Path = DEFAULT_POLICY_FILE
+
+    # mail
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="none, starttls (usually port 587) or tls (implicit, port 465)"
+    )
+    smtp_timeout: float = 30.0
+    mail_from: str = "dondoc@localhost"
+    coordinator_email: str | None = Field(
+        default=None,
+        description="The tracking office's coordinator: in copy of escalations, told of failed mail",
+    )
+    leadership_email: str | None = Field(
+        default=None, description="Office leadership, for escalations of units without a parent"
+    )
+    leader_email: str | None = Field(
+        default=None, description="The leader's digest (escalation level 3)"
+    )
+    delivery_concurrency: int = Field(default=10, ge=1, le=100)
+    delivery_max_attempts: int = Field(default=6, ge=1)
+    delivery_backoff_seconds: float = Field(
+        default=60.0, gt=0, description="First retry delay; doubles each time"
+    )
+
     import_strict: bool = Field(
         default=False,
         description="Refuse a directive file whose tasks lack any of the six clears",

@@ -166,10 +166,10 @@ def test_drafts_are_stored_and_what_they_lack_is_said(loaded, tmp_path: Path) ->
     path = directives_file(tmp_path, directive("47/TB", task(deliverable="")), name="draft.yaml")
     out = loaded("directive", "import", str(path))
     assert "1 nhiệm vụ lưu ở dạng dự thảo vì chưa đủ 6 rõ" in out
-    assert "directives[0].tasks[0]: thiếu rõ sản phẩm" in out
+    assert "directives[0].tasks[0]: chưa đủ 6 rõ, còn thiếu: sản phẩm" in out
     assert "Dự thảo (chưa giao)" in loaded("tasks", "list", "--directive", "47/TB")
     strict = directives_file(tmp_path, directive("48/TB", task(deliverable="")), name="strict.yaml")
-    assert "thiếu rõ sản phẩm" in loaded("directive", "import", "--strict", str(strict), code=2)
+    assert "còn thiếu: sản phẩm" in loaded("directive", "import", "--strict", str(strict), code=2)
 
 
 def test_assigning_a_draft_is_refused_until_its_clears_are_complete(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_assigning_a_draft_is_refused_until_its_clears_are_complete(loaded, tmp_
         str(directives_file(tmp_path, directive("47/TB", task(authority="")), name="d.yaml")),
     )
     out = loaded("task", "update", "4", "--status", "assigned", code=1)
-    assert "còn thiếu rõ thẩm quyền" in out
+    assert "chưa đủ 6 rõ, còn thiếu: cấp có thẩm quyền" in out
 
 
 def test_the_calendar_shows_tet_and_the_make_up_saturday(dondoc) -> None:  # type: ignore[no-untyped-def]

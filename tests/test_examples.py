@@ -116,7 +116,7 @@ def test_examples_show_exactly_one_draft_task_and_what_it_lacks(
     assert len(drafts) == 1
     (draft,) = drafts
     assert draft.missing == (Clear.DELIVERABLE,)
-    assert "rõ sản phẩm" in draft.where.render("vi")
+    assert "còn thiếu: sản phẩm" in draft.where.render("vi")
 
 
 def test_every_source_quote_is_quoted_from_its_directive_text(

@@ -7,7 +7,15 @@ from datetime import date
 
 import pytest
 
-from engine.domain.model import Clear, Person, Recurrence, TaskSpec, Unit, missing_clears
+from engine.domain.model import (
+    Clear,
+    Person,
+    Recurrence,
+    TaskSpec,
+    Unit,
+    describe_missing,
+    missing_clears,
+)
 
 HEAD = Person(name="Nguyễn Văn An", email="an.nv@vpctn.gov.vn", title="Vụ trưởng")
 
@@ -111,7 +119,16 @@ def test_an_empty_task_lacks_every_clear_and_accountable_is_left_to_who() -> Non
     ]
 
 
-def test_every_clear_has_a_vietnamese_and_an_english_label() -> None:
-    for clear in Clear:
-        assert clear.label_vi.startswith("rõ")
-        assert clear.label_en
+def test_every_clear_has_a_distinct_vietnamese_and_english_label() -> None:
+    assert len({c.label_vi for c in Clear}) == len(Clear)
+    assert len({c.label_en for c in Clear}) == len(Clear)
+    assert all(c.label_vi and c.label_en for c in Clear)
+
+
+def test_what_is_missing_reads_as_one_sentence() -> None:
+    missing = [Clear.DELIVERABLE, Clear.AUTHORITY]
+    assert describe_missing(missing) == "chưa đủ 6 rõ, còn thiếu: sản phẩm; cấp có thẩm quyền"
+    assert (
+        describe_missing(missing, "en")
+        == "not all six clears; missing: deliverable; approving authority"
+    )

@@ -60,18 +60,18 @@ class Clear(StrEnum):
 
 
 _CLEAR_VI = {
-    Clear.WHO: "rõ người (đơn vị chủ trì)",
-    Clear.WHAT: "rõ việc (tên nhiệm vụ)",
-    Clear.WHEN: "rõ thời gian (thời hạn hoặc định kỳ)",
-    Clear.ACCOUNTABLE: "rõ trách nhiệm (thủ trưởng đơn vị chủ trì)",
-    Clear.DELIVERABLE: "rõ sản phẩm",
-    Clear.AUTHORITY: "rõ thẩm quyền (cấp có thẩm quyền)",
+    Clear.WHO: "đơn vị chủ trì",
+    Clear.WHAT: "tên nhiệm vụ",
+    Clear.WHEN: "thời hạn hoặc định kỳ",
+    Clear.ACCOUNTABLE: "thủ trưởng đơn vị chủ trì",
+    Clear.DELIVERABLE: "sản phẩm",
+    Clear.AUTHORITY: "cấp có thẩm quyền",
 }
 _CLEAR_EN = {
-    Clear.WHO: "who (lead unit)",
-    Clear.WHAT: "what (task title)",
-    Clear.WHEN: "when (deadline or recurrence)",
-    Clear.ACCOUNTABLE: "accountable (head of the lead unit)",
+    Clear.WHO: "lead unit",
+    Clear.WHAT: "task title",
+    Clear.WHEN: "deadline or recurrence",
+    Clear.ACCOUNTABLE: "head of the lead unit",
     Clear.DELIVERABLE: "deliverable",
     Clear.AUTHORITY: "approving authority",
 }
@@ -105,6 +105,13 @@ class DirectiveSpec:
     text: str = ""
     priority: Priority = Priority.NORMAL
     tasks: tuple[TaskSpec, ...] = field(default_factory=tuple)
+
+
+def describe_missing(missing: list[Clear], lang: str = "vi") -> str:
+    """'chưa đủ 6 rõ, còn thiếu: sản phẩm; cấp có thẩm quyền'."""
+    if lang == "en":
+        return "not all six clears; missing: " + "; ".join(c.label_en for c in missing)
+    return "chưa đủ 6 rõ, còn thiếu: " + "; ".join(c.label_vi for c in missing)
 
 
 def missing_clears(task: TaskSpec, lead_unit: Unit | None) -> list[Clear]:

@@ -13,15 +13,21 @@ class Problem:
     field: str  # the field or column; "" for the record as a whole
     reason_vi: str
     reason_en: str
+    line: bool = False  # `row` is a line of a text file (YAML/JSON syntax), not a sheet row
 
     def render(self, lang: str = "vi") -> str:
         parts = [self.file]
         if self.row is not None:
-            parts.append(f"row {self.row}" if lang == "en" else f"dòng {self.row}")
+            unit = "line" if self.line else "row"
+            parts.append(f"{unit} {self.row}" if lang == "en" else f"dòng {self.row}")
         if self.path:
             parts.append(self.path)
         if self.field:
-            parts.append(f"field '{self.field}'" if lang == "en" else f"trường '{self.field}'")
+            in_sheet = self.row is not None and not self.line
+            if lang == "en":
+                parts.append(f"{'column' if in_sheet else 'field'} '{self.field}'")
+            else:
+                parts.append(f"{'cột' if in_sheet else 'trường'} '{self.field}'")
         reason = self.reason_en if lang == "en" else self.reason_vi
         return f"{', '.join(parts)}: {reason}"
 

@@ -6,13 +6,16 @@ import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic_core import PydanticCustomError
 
 from engine.intake.excel import COLUMNS, SHEET, TASK_FIELD, Column, match_header
 from engine.intake.problems import ImportRefused, Problem
+from engine.intake.schema import parse_date
 
 Loc = Sequence[str | int]
 
@@ -41,7 +44,7 @@ class Located:
             loc = loc[2:]
         name = _dotted(loc)
         if self.labels and loc and isinstance(loc[0], str):
-            name = self.labels.get(loc[0], name)
+            name = self.labels.get(name) or self.labels.get(loc[0], name)
         return Problem(self.file, row, path, name, reason_vi, reason_en)
 
 
@@ -56,12 +59,25 @@ def _refuse(file: str, vi: str, en: str) -> ImportRefused:
     return ImportRefused([Problem(file, None, "", "", vi, en)])
 
 
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: `deadline: 2025-13-01` must reach the schema,
+    which names where it is, rather than fail inside the loader with a bare ValueError."""
+
+
+def _date_as_text(loader: _YamlLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)  # a timestamp is always a scalar
+    return str(loader.construct_scalar(node))
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
 def _load_tree(path: Path) -> Any:
     text = path.read_text(encoding="utf-8-sig")
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_YamlLoader)  # a SafeLoader: plain data only
     except json.JSONDecodeError as exc:
         raise ImportRefused(
             [
@@ -72,6 +88,7 @@ def _load_tree(path: Path) -> Any:
                     "",
                     f"JSON sai cú pháp: {exc.msg}",
                     f"bad JSON: {exc.msg}",
+                    line=True,
                 )
             ]
         ) from exc
@@ -80,7 +97,17 @@ def _load_tree(path: Path) -> Any:
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
         raise ImportRefused(
-            [Problem(path.name, line, "", "", f"YAML sai cú pháp: {reason}", f"bad YAML: {reason}")]
+            [
+                Problem(
+                    path.name,
+                    line,
+                    "",
+                    "",
+                    f"YAML sai cú pháp: {reason}",
+                    f"bad YAML: {reason}",
+                    line=True,
+                )
+            ]
         ) from exc
 
 
@@ -152,7 +179,7 @@ def _read_unit_csv(path: Path) -> list[Located]:
                 data["aliases"] = [a.strip() for a in data["aliases"].split(";") if a.strip()]
             if "active" in data:
                 data["active"] = data["active"].strip().lower() not in {"0", "false", "no", "không"}
-            labels = {"head": "head_*"}
+            labels = {f"head.{k}": f"head_{k}" for k in ("name", "title", "email")}
             out.append(Located(data, path.name, row=row_number, labels=labels))
         return out
 
@@ -178,6 +205,24 @@ def read_directives(path: Path) -> tuple[list[Located], list[Problem]]:
     )
 
 
+def _shown(value: object) -> str:
+    """A cell as the sheet shows it: a date as 26/11/2025."""
+    if isinstance(value, date):  # a datetime is a date too
+        return f"{value:%d/%m/%Y}"
+    return str(value).strip()
+
+
+def _same_cell(first: object, other: object) -> bool:
+    """Whether a directive's column says the same on two rows (a date cell and
+    '26/11/2025' typed as text are the same issue date)."""
+    if isinstance(first, date) or isinstance(other, date):
+        try:
+            return parse_date(first) == parse_date(other)
+        except PydanticCustomError:
+            return False
+    return _shown(first) == _shown(other)
+
+
 def _read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -192,16 +237,24 @@ def _read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
     columns: dict[int, Column] = {}
+    unknown: list[Problem] = []
     for index, cell in enumerate(header):
         column = match_header(cell)
         if column is not None:
             columns[index] = column
         elif cell not in (None, ""):
-            raise _refuse(
-                path.name,
-                f"dòng 1: tiêu đề cột không nhận ra: {cell!r}",
-                f"row 1: unknown column header: {cell!r}",
+            unknown.append(
+                Problem(
+                    path.name,
+                    1,
+                    "",
+                    str(cell),
+                    "không nhận ra tiêu đề cột này (xem trang Hướng dẫn)",
+                    "unknown column header (see the Hướng dẫn sheet)",
+                )
             )
+    if unknown:
+        raise ImportRefused(unknown)
     if not any(c.key == "reference" for c in columns.values()):
         raise _refuse(path.name, "thiếu cột 'Số hiệu văn bản'", "no 'reference' column")
     labels = {TASK_FIELD.get(c.key, c.key): c.vi for c in COLUMNS}
@@ -238,12 +291,13 @@ def _read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
                 task[TASK_FIELD.get(key, key)] = value
             elif key not in record.data:
                 record.data[key] = value
-            elif record.data[key] != value:
+            elif not _same_cell(record.data[key], value):
+                first, this = _shown(record.data[key]), _shown(value)
                 problems.append(
                     Problem(
                         path.name, row_number, "", column.vi,
-                        f"khác với dòng {record.row} của cùng văn bản ({record.data[key]!r} ≠ {value!r})",
-                        f"differs from row {record.row} of the same directive ({record.data[key]!r} ≠ {value!r})",
+                        f"khác với dòng {record.row} của cùng văn bản ('{first}' ≠ '{this}')",
+                        f"differs from row {record.row} of the same directive ('{first}' ≠ '{this}')",
                     )
                 )  # fmt: skip
         record.data["tasks"].append(task)

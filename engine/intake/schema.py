@@ -163,9 +163,9 @@ def error_reasons(error: dict[str, Any]) -> tuple[str, str]:
     kind = error["type"]
     value = error.get("input")
     if kind == "missing":
-        return "thiếu trường bắt buộc", "required field is missing"
+        return "bắt buộc nhưng chưa điền", "required but missing"
     if kind == "extra_forbidden":
-        return "trường không được hỗ trợ (viết sai tên?)", "unknown field (misspelt?)"
+        return "không có trường này (viết sai tên?)", "unknown field (misspelt?)"
     if kind == "string_too_short":
         return "không được để trống", "must not be empty"
     if kind == "too_short":

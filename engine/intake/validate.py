@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.model import (
@@ -20,11 +22,13 @@ from engine.domain.model import (
     Person,
     TaskSpec,
     Unit,
+    describe_missing,
     missing_clears,
 )
+from engine.domain.recurrence import PERIODIC, first_deadline
 from engine.intake.problems import ImportRefused, Problem
 from engine.intake.readers import Located
-from engine.intake.schema import DirectiveIn, PersonIn, UnitIn, error_reasons
+from engine.intake.schema import DirectiveIn, PersonIn, UnitIn, error_reasons, parse_date
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,13 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
     problems: list[Problem] = []
     parsed: list[tuple[Located, UnitIn]] = []
     seen: dict[str, Located] = {}
+    unparsed: set[str] = set()  # refused for another field; not also an unknown parent
     for record in records:
         unit = _parse(UnitIn, record, problems)
         if unit is None:
+            code = record.data.get("code")
+            if isinstance(code, str):
+                unparsed.add(code.strip().upper())
             continue
         if unit.code in seen:
             first = seen[unit.code]
@@ -72,13 +80,15 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
             at_en = f"row {first.row}" if first.row else first.path
             problems.append(
                 record.problem(
-                    ["code"], f"mã {unit.code} trùng với {at}", f"code {unit.code} repeats {at_en}"
+                    ["code"],
+                    f"mã đơn vị {unit.code} trùng với {at}",
+                    f"code {unit.code} repeats {at_en}",
                 )
             )
             continue
         seen[unit.code] = record
         parsed.append((record, unit))
-    known = set(existing_codes) | set(seen)
+    known = set(existing_codes) | set(seen) | unparsed
     for record, unit in parsed:
         if unit.parent and unit.parent not in known:
             problems.append(
@@ -170,6 +180,69 @@ def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list
                 )
 
 
+def _check_reference(
+    record: Located,
+    reference: str,
+    existing: set[str],
+    seen: dict[str, Located],
+    problems: list[Problem],
+) -> None:
+    if reference in existing:
+        problems.append(
+            record.problem(
+                ["reference"],
+                f"số hiệu {reference} đã có trong hệ thống",
+                f"reference {reference} is already stored",
+            )
+        )
+    elif reference in seen:
+        problems.append(
+            record.problem(
+                ["reference"],
+                f"số hiệu {reference} xuất hiện hai lần trong tệp",
+                f"reference {reference} appears twice in the file",
+            )
+        )
+    seen.setdefault(reference, record)
+
+
+def _check_deadline(
+    record: Located,
+    index: int,
+    deadline: date | None,
+    issued_on: date | None,
+    problems: list[Problem],
+) -> None:
+    if deadline is not None and issued_on is not None and deadline < issued_on:
+        problems.append(
+            record.problem(
+                ["tasks", index, "deadline"],
+                f"thời hạn {deadline:%d/%m/%Y} sớm hơn ngày ban hành {issued_on:%d/%m/%Y}",
+                f"deadline {deadline} is before the issue date {issued_on}",
+            )
+        )
+
+
+def _readable_parts(record: Located) -> tuple[str, date | None, list[date | None]]:
+    """The reference, issue date and task deadlines of a record that failed the schema,
+    each where it can be read on its own (a bad one is already reported)."""
+
+    def readable_date(value: object) -> date | None:
+        try:
+            return parse_date(value)
+        except PydanticCustomError:
+            return None
+
+    raw_reference = record.data.get("reference")
+    reference = str(raw_reference).strip() if isinstance(raw_reference, str | int) else ""
+    raw_tasks = record.data.get("tasks")
+    deadlines = [
+        readable_date(t.get("deadline")) if isinstance(t, dict) else None
+        for t in (raw_tasks if isinstance(raw_tasks, list) else [])
+    ]
+    return reference, readable_date(record.data.get("issued_on")), deadlines
+
+
 def validate_directives(
     records: Iterable[Located],
     units: Mapping[str, Unit],
@@ -193,24 +266,13 @@ def validate_directives(
         _check_unit_codes(record, units, problems)
         directive = _parse(DirectiveIn, record, problems)
         if directive is None:
+            reference, issued_on, deadlines = _readable_parts(record)
+            if reference:
+                _check_reference(record, reference, existing, seen, problems)
+            for index, deadline in enumerate(deadlines):
+                _check_deadline(record, index, deadline, issued_on, problems)
             continue
-        if directive.reference in existing:
-            problems.append(
-                record.problem(
-                    ["reference"],
-                    f"số hiệu {directive.reference} đã có trong hệ thống",
-                    f"reference {directive.reference} is already stored",
-                )
-            )
-        elif directive.reference in seen:
-            problems.append(
-                record.problem(
-                    ["reference"],
-                    f"số hiệu {directive.reference} xuất hiện hai lần trong tệp",
-                    f"reference {directive.reference} appears twice in the file",
-                )
-            )
-        seen.setdefault(directive.reference, record)
+        _check_reference(record, directive.reference, existing, seen, problems)
         tasks: list[TaskSpec] = []
         for index, task in enumerate(directive.tasks):
             at: list[str | int] = ["tasks", index]
@@ -222,19 +284,14 @@ def validate_directives(
                         f"{task.lead_unit} is the lead unit; it cannot also coordinate",
                     )
                 )
-            if task.deadline is not None and task.deadline < directive.issued_on:
-                problems.append(
-                    record.problem(
-                        [*at, "deadline"],
-                        f"thời hạn {task.deadline:%d/%m/%Y} trước ngày ban hành {directive.issued_on:%d/%m/%Y}",
-                        f"deadline {task.deadline} is before the issue date {directive.issued_on}",
-                    )
-                )
+            _check_deadline(record, index, task.deadline, directive.issued_on, problems)
             deadline = task.deadline
             if task.deadline_working_days is not None:
                 deadline = calendar.add_working_days(
                     directive.issued_on, task.deadline_working_days
                 )
+            elif deadline is None and task.recurrence in PERIODIC:
+                deadline = first_deadline(directive.issued_on, task.recurrence, calendar)
             spec = TaskSpec(
                 title=task.title,
                 lead_unit=task.lead_unit,
@@ -250,11 +307,14 @@ def validate_directives(
                 source_quote=task.source_quote,
             )
             missing = missing_clears(spec, units.get(task.lead_unit or ""))
+            if task.lead_unit and task.lead_unit not in units:
+                # already refused as an unknown unit; its missing head is not a second problem
+                missing = [c for c in missing if c is not Clear.ACCOUNTABLE]
             if missing:
                 note = record.problem(
                     at,
-                    "thiếu " + "; ".join(c.label_vi for c in missing),
-                    "missing " + "; ".join(c.label_en for c in missing),
+                    describe_missing(missing, "vi"),
+                    describe_missing(missing, "en"),
                 )
                 if strict:
                     problems.append(note)

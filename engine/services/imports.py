@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.lifecycle import Status
+from engine.domain.recurrence import next_instance_on
 from engine.intake.readers import read_directives, read_units
 from engine.intake.validate import DraftNote, validate_directives, validate_units
 from engine.services.convert import fill_unit_row, unit_from_row
@@ -121,6 +122,9 @@ def import_directives(
                     missing=[c.value for c in note.missing] if note else [],
                     created_at=now,
                     updated_at=now,
+                    # the next sweep sends the assignment notice
+                    next_check_on=calendar.local_date(now) if status is Status.ASSIGNED else None,
+                    next_instance_on=next_instance_on(task.deadline, task.recurrence),
                 )
                 session.add(row)
                 session.flush()

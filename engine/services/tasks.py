@@ -13,7 +13,7 @@ from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Standing, standing
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status, check_move
-from engine.domain.model import Clear
+from engine.domain.model import Clear, describe_missing
 from engine.store.tables import DirectiveRow, TaskCoordinatorRow, TaskEventRow, TaskRow, UnitRow
 
 
@@ -197,8 +197,11 @@ def change_status(
         task = _load_for_change(session, task_id, at)
         values: dict[str, Any] = {}
         if to is Status.ASSIGNED and task.missing:
-            missing = "; ".join(Clear(m).label_vi for m in task.missing)
-            raise DomainError(f"chưa thể giao nhiệm vụ {task_id}: còn thiếu {missing}")
+            missing = [Clear(m) for m in task.missing]
+            raise DomainError(
+                f"chưa thể giao nhiệm vụ {task_id}: {describe_missing(missing, 'vi')}"
+                f" / cannot assign task {task_id}: {describe_missing(missing, 'en')}"
+            )
         if to is Status.COMPLETED:
             values["completed_at"] = at
         _move(session, task, to, at=at, actor=actor, reason=note, values=values)

@@ -51,7 +51,12 @@ class DirectiveRow(SQLModel, table=True):
 
 class TaskRow(SQLModel, table=True):
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_status_deadline", "status", "deadline"),)
+    __table_args__ = (
+        Index("ix_task_status_deadline", "status", "deadline"),
+        Index("ix_task_next_check_on", "next_check_on"),
+        Index("ix_task_next_instance_on", "next_instance_on"),
+        Index("uq_task_series_period", "series_id", "period", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     directive_id: int = Field(
@@ -74,6 +79,14 @@ class TaskRow(SQLModel, table=True):
     completed_at: datetime | None = _utc(nullable=True)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
+    # the sweep's marks: the local day on which something may next fall due (None: nothing
+    # will), the highest escalation level reached against the deadline in force, and for
+    # a recurring obligation its series, its period number and when the next one is made
+    next_check_on: date | None = None
+    escalation_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    series_id: int | None = None
+    period: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_instance_on: date | None = None
 
 
 class TaskCoordinatorRow(SQLModel, table=True):
@@ -111,3 +124,49 @@ class CalendarOverrideRow(SQLModel, table=True):
     source: str = Field(default="", max_length=300)
     created_at: datetime = _utc()
     created_by: str = Field(max_length=200)
+
+
+class OutboxRow(SQLModel, table=True):
+    """One message to one recipient, rendered when planned, sent by the deliverer."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    kind: str = Field(max_length=40)
+    language: str = Field(default="vi", max_length=2)
+    to_name: str = Field(default="", max_length=200)
+    to_email: str = Field(max_length=320)
+    cc: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    body_text: str = Field(sa_column=Column(Text, nullable=False))
+    body_html: str = Field(sa_column=Column(Text, nullable=False))
+    ics: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    message_id: str = Field(max_length=300)
+    status: str = Field(default="pending", max_length=16)  # pending, sending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _utc()
+    claimed_until: datetime | None = _utc(nullable=True)
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc(nullable=True)
+
+
+class NoticeRow(SQLModel, table=True):
+    """One thing a task was due to have said about it, once: the sweep's idempotency key."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("task_id", "kind", "level", "key_day", name="uq_notice_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(
+        sa_column=Column(ForeignKey("task.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(max_length=20)
+    level: int = 0
+    key_day: date  # the deadline in force when it fell due
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
+    created_at: datetime = _utc()

@@ -1,0 +1,1 @@
+"""Mail: rendering (Jinja2), building (email.message), sending (aiosmtplib)."""

@@ -1,0 +1,75 @@
+"""What the mail templates are given: plain frozen data, built by the planner.
+
+Each template kind receives `office`, `recipient`, `lang` and the fields listed
+in `KINDS`; templates use the filters `long_date`, `short_date` (see render.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    title: str  # "Vụ trưởng"; the salutation is "Kính gửi: Đồng chí {title} {unit_name}"
+    email: str
+    unit_name: str
+    language: str = "vi"
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    number: str
+    title: str
+    description: str
+    reference: str
+    directive_title: str
+    issued_on: date
+    issuer: str
+    lead_unit_name: str
+    accountable: str  # "Vụ trưởng Nguyễn Đức Long"
+    owner: str
+    coordinating_units: tuple[str, ...]  # unit names
+    deadline: date | None
+    recurrence: str | None  # monthly | quarterly | yearly | ongoing
+    deliverable: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str  # before | due | overdue | escalation
+    level: int  # before: working days left; overdue: n-th reminder; escalation: ladder level
+    task: TaskView
+    working_days_left: int = 0
+    working_days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class FailedMail:
+    to_email: str
+    subject: str
+    error: str
+    attempts: int
+
+
+#: template kind -> the context fields it needs besides office, recipient and lang
+KINDS: dict[str, tuple[str, ...]] = {
+    "assignment": ("task",),
+    "reminder_digest": ("items",),  # before / due items only
+    "overdue": ("items",),  # at least one overdue item; may also list before / due items
+    "escalation": ("items", "level"),  # escalation items, possibly of several units
+    "extension_decision": ("task", "approved", "old_deadline", "new_deadline", "reason"),
+    "completion_accepted": ("task", "note"),
+    "completion_returned": ("task", "note"),
+    "delivery_failed": ("failed",),
+}

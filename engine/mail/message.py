@@ -1,0 +1,41 @@
+"""Build the RFC 5322 message for one outbox row (separate from sending it)."""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from engine.store.tables import OutboxRow
+
+
+def _address(name: str, email: str) -> Address:
+    user, _, domain = email.partition("@")
+    return Address(display_name=name, username=user, domain=domain)
+
+
+def message_from_outbox(row: OutboxRow, sender_name: str, sender_email: str) -> EmailMessage:
+    """multipart/alternative text + HTML, with the deadline's .ics attached when there is one.
+
+    The Message-ID is the row's own, so a retried send is recognisably the same mail.
+    """
+    message = EmailMessage()
+    message["Subject"] = row.subject
+    message["From"] = _address(sender_name, sender_email)
+    message["To"] = _address(row.to_name, row.to_email)
+    if row.cc:
+        message["Cc"] = ", ".join(row.cc)
+    message["Message-ID"] = row.message_id
+    message["Date"] = format_datetime(row.created_at)
+    message["Content-Language"] = row.language
+    message.set_content(row.body_text, subtype="plain", charset="utf-8")
+    message.add_alternative(row.body_html, subtype="html", charset="utf-8")
+    if row.ics:
+        message.add_attachment(
+            row.ics.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="thoi-han.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    return message

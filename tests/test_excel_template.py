@@ -1,0 +1,77 @@
+"""The shipped spreadsheet template: its layout, its guide, and its example row."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from engine.bootstrap import App
+from engine.intake.excel import COLUMNS, GUIDE_SHEET, SHEET, write_template
+from engine.services import imports
+from engine.store.tables import TaskCoordinatorRow, TaskRow
+from tests.builders import unit, units_file
+
+TEMPLATE = Path(__file__).resolve().parent.parent / "templates/intake/directive_template.xlsx"
+T0 = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)
+
+
+def cells(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return list(book[sheet].iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def test_the_template_header_is_one_cell_per_column_in_order() -> None:
+    assert list(cells(TEMPLATE, SHEET)[0]) == [c.header for c in COLUMNS]
+
+
+def test_the_template_has_a_guide_sheet_describing_every_column() -> None:
+    guide = cells(TEMPLATE, GUIDE_SHEET)
+
+    assert guide[0] == ("Cột", "Khóa (tiếng Anh)", "Cách ghi")
+    assert [row[:2] for row in guide[1 : len(COLUMNS) + 1]] == [(c.vi, c.key) for c in COLUMNS]
+
+
+def test_the_template_header_row_stays_in_view_when_scrolling() -> None:
+    book = load_workbook(TEMPLATE)
+
+    assert book[SHEET].freeze_panes == "A2"
+
+
+def test_the_example_row_of_the_template_imports_as_an_assigned_task(
+    app: App, tmp_path: Path
+) -> None:
+    units = units_file(tmp_path, unit("VPCTN-TH"), unit("VPCTN-PL"), unit("VPCTN-DN"))
+    with app.session() as session:
+        imports.import_units(session, units, T0)
+        result = imports.import_directives(session, TEMPLATE, app.calendar(), T0, "coordinator")
+        task = session.exec(select(TaskRow)).one()
+        coordinators = session.exec(select(TaskCoordinatorRow.unit_code)).all()
+
+    assert (result.references, result.task_count, result.drafts) == (["45/TB-VPCTN"], 1, [])
+    assert (task.title, task.lead_unit, task.deadline, task.status) == (
+        "Xây dựng Chương trình công tác năm 2026",
+        "VPCTN-TH",
+        date(2025, 12, 15),
+        "assigned",
+    )
+    assert sorted(coordinators) == ["VPCTN-DN", "VPCTN-PL"]
+
+
+def test_regenerating_the_template_gives_the_shipped_header_guide_and_example(
+    tmp_path: Path,
+) -> None:
+    fresh = tmp_path / "directive_template.xlsx"
+
+    write_template(fresh)
+
+    for sheet in (SHEET, GUIDE_SHEET):
+        assert cells(fresh, sheet) == cells(TEMPLATE, sheet), (
+            f"sheet {sheet!r} has drifted: run write_template({str(TEMPLATE)!r})"
+        )
