@@ -606,7 +606,8 @@ def test_a_valid_spreadsheet_imports_each_directive_with_its_tasks(
     assert [(ref, t.title, t.lead_unit, t.deadline, t.status) for ref, t in tasks] == [
         (GOOD, "Xây dựng Chương trình công tác năm 2026", "TH", date(2025, 12, 31), "assigned"),
         (GOOD, "Tổng kết công tác năm 2025", "PL", date(2025, 12, 15), "assigned"),
-        (BAD, "Báo cáo tháng", "TH", None, "assigned"),
+        # a monthly report given without a deadline is due on its first period's last working day
+        (BAD, "Báo cáo tháng", "TH", date(2025, 12, 31), "assigned"),
         (BAD, "Rà soát văn bản", "DN", date(2026, 1, 15), "assigned"),
     ]
     assert sorted(coordinators) == ["DN", "PL"]
