@@ -1,0 +1,630 @@
+"""Every mail kind renders in Vietnamese and English, reads as official mail, and survives
+the trip through an RFC 5322 message with its .ics attachment."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import jinja2
+import pytest
+from icalendar import Calendar
+
+from engine.mail.context import KINDS, DueItem, FailedMail, Office, Recipient, TaskView
+from engine.mail.ics import deadline_ics
+from engine.mail.message import message_from_outbox
+from engine.mail.render import Rendered, render
+from engine.store.tables import OutboxRow
+
+LANGS = ("vi", "en")
+DEADLINE = date(2025, 12, 15)
+STAMP = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)  # 09:00 in Ha Noi, the day of issue
+TITLE = "Xây dựng Chương trình công tác năm 2026"
+OFFICE = "Văn phòng Chủ tịch nước"
+LONG = {"vi": "ngày 15 tháng 12 năm 2025", "en": "15 December 2025"}
+SHORT = "15/12/2025"
+#: how each kind writes the deadline: in prose (long) or in a table / list (short)
+DEADLINE_FORM = {
+    "assignment": "long",
+    "reminder_digest": "short",
+    "overdue": "short",
+    "escalation": "short",
+    "extension_decision": "long",
+    "completion_accepted": "long",
+    "completion_returned": "long",
+    "delivery_failed": "short",  # the failed mail's subject, "… — thời hạn 15/12/2025"
+}
+SALUTATION = {"vi": "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật,", "en": "Dear Nguyễn Đức Long,"}
+SIGN_OFF = {"vi": "Trân trọng.", "en": "Yours sincerely,"}
+FOOTER = {
+    "vi": f"Thư này do hệ thống dondoc của {OFFICE} gửi tự động",
+    "en": f"This message was sent automatically by the dondoc system of {OFFICE}",
+}
+
+
+# --- builders -----------------------------------------------------------------------------
+
+
+def office() -> Office:
+    return Office(name=OFFICE, email="theodoi@vpctn.gov.vn")
+
+
+def recipient(**extra: Any) -> Recipient:
+    fields: dict[str, Any] = {
+        "name": "Nguyễn Đức Long",
+        "title": "Vụ trưởng",
+        "email": "long@vpctn.gov.vn",
+        "unit_name": "Vụ Pháp luật",
+    }
+    return Recipient(**(fields | extra))
+
+
+def task(title: str = TITLE, id: int = 1, **extra: Any) -> TaskView:
+    fields: dict[str, Any] = {
+        "id": id,
+        "number": str(id),
+        "title": title,
+        "description": "Tổng hợp đề xuất của các đơn vị, trình Chủ tịch nước.",
+        "reference": "45/TB-VPCTN",
+        "directive_title": "Thông báo kết luận của Chủ tịch nước",
+        "issued_on": date(2025, 11, 26),
+        "issuer": "Chủ tịch nước",
+        "lead_unit_name": "Vụ Pháp luật",
+        "accountable": "Vụ trưởng Nguyễn Đức Long",
+        "owner": "Trần Thị Hoa",
+        "coordinating_units": ("Vụ Tổng hợp", "Vụ Hành chính"),
+        "deadline": DEADLINE,
+        "recurrence": None,
+        "deliverable": "Dự thảo Chương trình công tác năm 2026",
+        "authority": "Chủ nhiệm Văn phòng",
+    }
+    return TaskView(**(fields | extra))
+
+
+def before(t: TaskView, days: int = 3) -> DueItem:
+    return DueItem(kind="before", level=days, task=t, working_days_left=days)
+
+
+def due(t: TaskView) -> DueItem:
+    return DueItem(kind="due", level=0, task=t)
+
+
+def overdue(t: TaskView, days: int = 5) -> DueItem:
+    return DueItem(kind="overdue", level=0, task=t, working_days_overdue=days)
+
+
+def escalated(t: TaskView, level: int = 2, days: int = 12) -> DueItem:
+    return DueItem(kind="escalation", level=level, task=t, working_days_overdue=days)
+
+
+def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
+    """The kind's own context fields, with `title` as the (first) task's title."""
+    t = task(title)
+    other = task("Rà soát quy chế làm việc", id=2, lead_unit_name="Vụ Tổng hợp")
+    return {
+        "assignment": {"task": t},
+        "reminder_digest": {"items": [before(t), due(other)]},
+        "overdue": {"items": [overdue(t), before(other)]},
+        "escalation": {"items": [escalated(t), escalated(other, days=11)], "level": 2},
+        "extension_decision": {
+            "task": t,
+            "approved": True,
+            "old_deadline": DEADLINE,
+            "new_deadline": date(2025, 12, 31),
+            "reason": "Chờ ý kiến thẩm định của Bộ Tư pháp",
+        },
+        "completion_accepted": {"task": t, "note": "Sản phẩm đạt yêu cầu."},
+        "completion_returned": {"task": t, "note": "Bổ sung số liệu năm 2025."},
+        "delivery_failed": {
+            "failed": FailedMail(
+                to_email="long@vpctn.gov.vn",
+                subject=f"[Giao nhiệm vụ] {title} — thời hạn {SHORT}",
+                error="550 5.1.1 <long@vpctn.gov.vn>: Recipient address rejected",
+                attempts=5,
+            )
+        },
+    }[kind]
+
+
+def mail(kind: str, lang: str = "vi", **fields: Any) -> Rendered:
+    return render(
+        kind, lang, office=office(), recipient=recipient(), **(fields or fields_for(kind))
+    )
+
+
+def test_every_kind_has_a_context_builder() -> None:
+    assert set(DEADLINE_FORM) == set(KINDS)
+    for kind in KINDS:
+        assert set(fields_for(kind)) == set(KINDS[kind])
+
+
+# --- every kind, both languages -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_mail_names_the_task_and_its_deadline_and_reads_as_official_mail(
+    kind: str, lang: str
+) -> None:
+    rendered = mail(kind, lang)
+
+    assert rendered.subject
+    assert "\n" not in rendered.subject
+    assert "\r" not in rendered.subject
+    assert rendered.subject == rendered.subject.strip()
+    deadline = LONG[lang] if DEADLINE_FORM[kind] == "long" else SHORT
+    for body in (rendered.text, rendered.html):
+        assert TITLE in body
+        assert deadline in body
+        assert SALUTATION[lang] in body
+        assert FOOTER[lang] in body
+    assert rendered.text.startswith(SALUTATION[lang])
+    assert f"{SIGN_OFF[lang]}\n{OFFICE}\n" in rendered.text
+    assert f'{SIGN_OFF[lang]}</p>\n<p style="margin:4px 0 0 0;"><strong>{OFFICE}</strong>' in (
+        rendered.html
+    )
+    assert rendered.html.lstrip().startswith("<!DOCTYPE html>")
+    assert f'<html lang="{lang}">' in rendered.html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_title_with_markup_is_escaped_in_html_and_left_alone_in_text(
+    kind: str, lang: str
+) -> None:
+    title = "<script>alert(1)</script> & báo cáo"
+    rendered = render(kind, lang, office=office(), recipient=recipient(), **fields_for(kind, title))
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; báo cáo" in rendered.html
+    assert "<script" not in rendered.html
+    assert title in rendered.text  # plain text is not HTML: nothing to escape
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_title_with_a_line_break_cannot_add_a_header_through_the_subject(kind: str) -> None:
+    title = "Báo cáo\r\nBcc: ai-do@example.com"
+    rendered = render(kind, "vi", office=office(), recipient=recipient(), **fields_for(kind, title))
+
+    assert "\r" not in rendered.subject
+    assert "\n" not in rendered.subject
+
+
+# --- the context contract -----------------------------------------------------------------
+
+
+def test_a_missing_context_field_is_named() -> None:
+    with pytest.raises(ValueError, match="missing old_deadline, reason"):
+        render(
+            "extension_decision",
+            "vi",
+            office=office(),
+            recipient=recipient(),
+            task=task(),
+            approved=True,
+            new_deadline=DEADLINE,
+        )
+
+
+def test_a_missing_office_or_recipient_is_named() -> None:
+    with pytest.raises(ValueError, match="missing office, recipient"):
+        render("assignment", "vi", task=task())
+
+
+def test_an_unexpected_context_field_is_named() -> None:
+    with pytest.raises(ValueError, match="unexpected items"):
+        mail("assignment", task=task(), items=[])
+
+
+def test_an_unknown_kind_or_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown mail kind 'reminder'"):
+        render("reminder", "vi", office=office(), recipient=recipient(), items=[])
+    with pytest.raises(ValueError, match="unknown mail language 'fr'"):
+        render("assignment", "fr", office=office(), recipient=recipient(), task=task())
+
+
+def test_a_context_object_without_a_field_the_template_uses_fails_loudly() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        mail("assignment", task=office())
+
+
+# --- assignment ---------------------------------------------------------------------------
+
+
+def test_the_assignment_states_the_directive_and_the_six_clears() -> None:
+    rendered = mail("assignment")
+
+    assert rendered.subject == f"[Giao nhiệm vụ] {TITLE} — thời hạn 15/12/2025"
+    text = rendered.text
+    assert "văn bản số 45/TB-VPCTN ngày 26/11/2025" in text
+    assert "ý kiến chỉ đạo của Chủ tịch nước" in text
+    assert f"1. Nhiệm vụ: {TITLE}" in text
+    assert (
+        "2. Đơn vị chủ trì: Vụ Pháp luật; thủ trưởng chịu trách nhiệm: Đồng chí Vụ trưởng Nguyễn Đức Long"
+        in text
+    )
+    assert "3. Đơn vị phối hợp: Vụ Tổng hợp, Vụ Hành chính." in text
+    assert "4. Thời hạn hoàn thành: ngày 15 tháng 12 năm 2025." in text
+    assert "5. Sản phẩm: Dự thảo Chương trình công tác năm 2026." in text
+    assert "6. Cấp có thẩm quyền xác nhận kết quả, xem xét gia hạn: Chủ nhiệm Văn phòng." in text
+    assert "tệp lịch (.ics)" in text
+    assert "tệp lịch (.ics)" in rendered.html
+
+
+def test_an_english_assignment_is_the_plain_equivalent() -> None:
+    rendered = mail("assignment", "en")
+
+    assert rendered.subject == f"[Assignment] {TITLE} — deadline 15/12/2025"
+    assert "4. Deadline: 15 December 2025." in rendered.text
+    assert "calendar file (.ics)" in rendered.text
+
+
+def test_a_recurring_task_is_assigned_with_its_rhythm_and_no_calendar_file() -> None:
+    rendered = mail("assignment", task=task(deadline=None, recurrence="monthly"))
+
+    assert rendered.subject == f"[Giao nhiệm vụ] {TITLE} — định kỳ hằng tháng"
+    assert "4. Thời hạn hoàn thành: định kỳ hằng tháng." in rendered.text
+    assert ".ics" not in rendered.text
+    assert ".ics" not in rendered.html
+
+
+def test_an_ongoing_duty_is_called_so() -> None:
+    rendered = mail("assignment", "vi", task=task(deadline=None, recurrence="ongoing"))
+    english = mail("assignment", "en", task=task(deadline=None, recurrence=None))
+
+    assert rendered.subject.endswith("— nhiệm vụ thường xuyên")
+    assert "Thời hạn hoàn thành: nhiệm vụ thường xuyên." in rendered.text
+    assert english.subject.endswith("— ongoing duty")
+
+
+def test_a_leader_without_a_unit_is_addressed_by_title_alone() -> None:
+    leader = recipient(title="Chủ nhiệm Văn phòng", unit_name="")
+    rendered = render("assignment", "vi", office=office(), recipient=leader, task=task())
+
+    assert rendered.text.startswith("Kính gửi: Đồng chí Chủ nhiệm Văn phòng,\n")
+
+
+# --- digests ------------------------------------------------------------------------------
+
+
+def three_tasks() -> list[TaskView]:
+    return [
+        task(TITLE, id=1),
+        task("Rà soát quy chế làm việc", id=2, reference="46/TB-VPCTN"),
+        task("Báo cáo tổng kết công tác năm 2025", id=3, deadline=date(2025, 12, 19)),
+    ]
+
+
+def test_the_digest_lists_every_due_item_with_what_is_left() -> None:
+    one, two, three = three_tasks()
+    rendered = mail("reminder_digest", items=[before(one, 3), due(two), before(three, 7)])
+
+    assert rendered.subject == "[Nhắc việc] 3 nhiệm vụ sắp đến hạn"
+    for t in (one, two, three):
+        assert t.title in rendered.text
+        assert (
+            f'<td style="border:1px solid #d1d5db;padding:6px 8px;vertical-align:top;font-size:13px;">{t.title}</td>'
+            in rendered.html
+        )
+    assert rendered.text.count("\n   Số hiệu: ") == 3
+    assert rendered.html.count("ngày làm việc</td>") + rendered.html.count("hôm nay</td>") == 3
+    assert "1. Xây dựng Chương trình công tác năm 2026" in rendered.text
+    assert "3. Báo cáo tổng kết công tác năm 2025" in rendered.text
+    assert "thời hạn: 15/12/2025 (còn 3 ngày làm việc)" in rendered.text
+    assert "(đến hạn hôm nay)" in rendered.text
+    assert "thời hạn: 19/12/2025 (còn 7 ngày làm việc)" in rendered.text
+    for state in ("còn 3 ngày làm việc", "đến hạn hôm nay", "19/12/2025", "46/TB-VPCTN"):
+        assert state in rendered.html
+
+
+def test_a_digest_of_tasks_all_due_today_says_so() -> None:
+    rendered = mail("reminder_digest", items=[due(task())])
+
+    assert rendered.subject == "[Nhắc việc] 1 nhiệm vụ đến hạn hôm nay"
+
+
+@pytest.mark.parametrize(
+    ("count", "subject"),
+    [(1, "[Reminder] 1 task due soon"), (2, "[Reminder] 2 tasks due soon")],
+)
+def test_the_english_digest_subject_agrees_in_number(count: int, subject: str) -> None:
+    items = [before(t) for t in three_tasks()[:count]]
+    rendered = mail("reminder_digest", "en", items=items)
+
+    assert rendered.subject == subject
+    assert ("1 assigned task is falling due" if count == 1 else "2 assigned tasks are") in (
+        rendered.text
+    )
+
+
+def test_a_single_working_day_is_singular_in_english() -> None:
+    rendered = mail("reminder_digest", "en", items=[before(task(), 1)])
+
+    assert "(1 working day left)" in rendered.text
+
+
+def test_the_overdue_mail_is_firmer_and_counts_the_late_tasks() -> None:
+    one, two, three = three_tasks()
+    rendered = mail("overdue", items=[overdue(one, 5), overdue(two, 1), before(three, 3)])
+
+    assert (
+        rendered.subject == "[Đôn đốc] 2 nhiệm vụ quá hạn chưa hoàn thành, 1 nhiệm vụ sắp đến hạn"
+    )
+    assert "thời hạn: 15/12/2025 (quá hạn 5 ngày làm việc)" in rendered.text
+    assert "quá hạn 1 ngày làm việc" in rendered.html
+    assert "khẩn trương chỉ đạo hoàn thành" in rendered.text
+    assert 'color:#b91c1c;font-weight:bold;">quá hạn 5 ngày làm việc</td>' in rendered.html
+
+
+@pytest.mark.parametrize(
+    ("items", "subject"),
+    [
+        ([overdue(task())], "[Follow-up] 1 overdue task"),
+        ([overdue(task()), overdue(task(id=2))], "[Follow-up] 2 overdue tasks"),
+        ([overdue(task()), before(task(id=2))], "[Follow-up] 1 overdue task, 1 task due soon"),
+    ],
+)
+def test_the_english_overdue_subject_agrees_in_number(items: list[DueItem], subject: str) -> None:
+    assert mail("overdue", "en", items=items).subject == subject
+
+
+# --- escalation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "subject", "what_happens"),
+    [
+        (
+            1,
+            "[Đôn đốc khẩn] 1 nhiệm vụ quá hạn cần Đồng chí trực tiếp chỉ đạo",
+            "sẽ báo cáo lãnh đạo đơn vị cấp trên",
+        ),
+        (
+            2,
+            "[Báo cáo vượt cấp] 1 nhiệm vụ quá hạn của Vụ Pháp luật",
+            "sẽ chuyển lãnh đạo xem xét",
+        ),
+        (
+            3,
+            "[Chuyển lãnh đạo xem xét] 1 nhiệm vụ quá hạn của Vụ Pháp luật",
+            "báo cáo tình hình thực hiện nhiệm vụ hằng tháng",
+        ),
+    ],
+)
+def test_escalation_says_what_happens_at_each_level(
+    level: int, subject: str, what_happens: str
+) -> None:
+    rendered = mail("escalation", items=[escalated(task(), level, 12)], level=level)
+
+    assert rendered.subject == subject
+    assert f"{OFFICE} báo cáo để Đồng chí xem xét" in rendered.text
+    assert what_happens in rendered.text
+    assert what_happens in rendered.html
+    assert "escalat" not in (rendered.subject + rendered.text + rendered.html).lower()
+
+
+def test_escalation_lists_each_lead_unit_with_days_overdue_and_level() -> None:
+    items = [
+        escalated(task(), 2, 12),
+        escalated(task("Rà soát quy chế làm việc", id=2, lead_unit_name="Vụ Tổng hợp"), 2, 11),
+    ]
+    rendered = mail("escalation", items=items, level=2)
+
+    assert rendered.subject == "[Báo cáo vượt cấp] 2 nhiệm vụ quá hạn của 2 đơn vị"
+    assert (
+        "Số hiệu: 45/TB-VPCTN; đơn vị chủ trì: Vụ Pháp luật; thời hạn: 15/12/2025 "
+        "(quá hạn 12 ngày làm việc); mức xử lý: báo cáo vượt cấp." in rendered.text
+    )
+    assert "đơn vị chủ trì: Vụ Tổng hợp" in rendered.text
+    for cell in ("Đơn vị chủ trì</th>", "Vụ Tổng hợp</td>", "quá hạn 11 ngày làm việc</td>"):
+        assert cell in rendered.html
+    assert "Báo cáo vượt cấp</td>" in rendered.html
+
+
+def test_english_escalation_subjects() -> None:
+    one = [escalated(task(), 1)]
+    two = [escalated(task(), 3), escalated(task(id=2, lead_unit_name="Vụ Tổng hợp"), 3)]
+
+    assert (
+        mail("escalation", "en", items=one, level=1).subject
+        == "[Urgent follow-up] 1 overdue task needs your direction"
+    )
+    assert (
+        mail("escalation", "en", items=two, level=3).subject
+        == "[Referred to leadership] 2 overdue tasks of 2 units"
+    )
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def test_an_approved_extension_gives_the_old_and_new_deadline_and_the_reason() -> None:
+    rendered = mail("extension_decision")
+
+    assert rendered.subject == (
+        f"[Trả lời đề nghị gia hạn] {TITLE} — đồng ý gia hạn đến 31/12/2025"
+    )
+    assert "Đồng ý gia hạn đến ngày 31 tháng 12 năm 2025." in rendered.text
+    assert "Thời hạn cũ: ngày 15 tháng 12 năm 2025" in rendered.text
+    assert "Thời hạn mới: ngày 31 tháng 12 năm 2025" in rendered.text
+    assert "Lý do: Chờ ý kiến thẩm định của Bộ Tư pháp" in rendered.text
+    assert "Đồng ý gia hạn đến ngày 31 tháng 12 năm 2025." in rendered.html
+
+
+def test_a_refused_extension_keeps_the_deadline() -> None:
+    fields = fields_for("extension_decision") | {
+        "approved": False,
+        "new_deadline": None,
+        "reason": "Nhiệm vụ cấp bách",
+    }
+    rendered = mail("extension_decision", **fields)
+    english = mail("extension_decision", "en", **fields)
+
+    assert rendered.subject == f"[Trả lời đề nghị gia hạn] {TITLE} — không đồng ý gia hạn"
+    assert "Không đồng ý gia hạn; thời hạn vẫn là ngày 15 tháng 12 năm 2025." in rendered.text
+    assert "Không đồng ý gia hạn; thời hạn vẫn là ngày 15 tháng 12 năm 2025." in rendered.html
+    assert "Lý do: Nhiệm vụ cấp bách" in rendered.text
+    assert "Thời hạn mới" not in rendered.text
+    assert english.subject == f"[Extension decision] {TITLE} — not extended"
+    assert "the deadline remains 15 December 2025" in english.text
+
+
+def test_an_accepted_completion_is_confirmed_with_the_note() -> None:
+    rendered = mail("completion_accepted")
+
+    assert rendered.subject == f"[Xác nhận hoàn thành] {TITLE}"
+    assert "đã xác nhận hoàn thành nhiệm vụ" in rendered.text
+    assert "Ý kiến: Sản phẩm đạt yêu cầu." in rendered.text
+
+
+def test_a_returned_completion_asks_for_it_to_be_redone_with_the_note() -> None:
+    rendered = mail("completion_returned")
+
+    assert rendered.subject == f"[Trả lại kết quả] {TITLE} — đề nghị thực hiện lại, bổ sung"
+    assert "Ý kiến: Bổ sung số liệu năm 2025." in rendered.text
+    assert "thực hiện lại / bổ sung" in rendered.text
+    assert "Ý kiến: Bổ sung số liệu năm 2025." in rendered.html
+
+
+def test_a_failed_delivery_tells_the_coordinator_what_and_why() -> None:
+    rendered = mail("delivery_failed")
+
+    assert rendered.subject == "[Lỗi gửi thư] Không gửi được thư tới long@vpctn.gov.vn"
+    assert "sau 5 lần thử" in rendered.text
+    assert "Người nhận: long@vpctn.gov.vn" in rendered.text
+    assert f"Tiêu đề: [Giao nhiệm vụ] {TITLE} — thời hạn 15/12/2025" in rendered.text
+    assert "Phản hồi của máy chủ thư: 550 5.1.1" in rendered.text
+    assert "&lt;long@vpctn.gov.vn&gt;: Recipient address rejected" in rendered.html
+
+
+# --- the .ics -----------------------------------------------------------------------------
+
+
+def event_of(ics: str) -> Any:
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    return event
+
+
+def test_the_deadline_is_an_all_day_event_with_a_reminder_the_day_before() -> None:
+    ics = deadline_ics(task(), uid="task-1-2025-12-15@dondoc", stamp=STAMP)
+    calendar = Calendar.from_ical(ics)
+    event = event_of(ics)
+    (alarm,) = event.walk("VALARM")
+
+    assert str(calendar["PRODID"]) == "-//dondoc//VN"
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Ho_Chi_Minh"
+    assert event.decoded("DTSTART") == date(2025, 12, 15)
+    assert event.decoded("DTEND") == date(2025, 12, 16)
+    assert "DTSTART;VALUE=DATE:20251215" in ics
+    assert str(event["UID"]) == "task-1-2025-12-15@dondoc"
+    assert event.decoded("DTSTAMP") == STAMP
+    assert "DTSTAMP:20251126T020000Z" in ics
+    assert str(event["SUMMARY"]) == f"Hạn: {TITLE}"
+    description = str(event["DESCRIPTION"])
+    for part in ("45/TB-VPCTN", "Dự thảo Chương trình công tác năm 2026", "Vụ Pháp luật"):
+        assert part in description
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == timedelta(days=-1)
+    assert "TRIGGER:-P1D" in ics
+
+
+def test_the_stamp_is_written_in_utc_whatever_its_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    local = STAMP.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    ics = deadline_ics(task(), uid="u@dondoc", stamp=local)
+
+    assert "DTSTAMP:20251126T020000Z" in ics
+
+
+def test_the_english_calendar_entry_says_deadline() -> None:
+    ics = deadline_ics(task(), uid="u@dondoc", stamp=STAMP, lang="en", timezone="Europe/Paris")
+
+    assert str(event_of(ics)["SUMMARY"]) == f"Deadline: {TITLE}"
+    assert "Lead unit: Vụ Pháp luật" in str(event_of(ics)["DESCRIPTION"])
+    assert str(Calendar.from_ical(ics)["X-WR-TIMEZONE"]) == "Europe/Paris"
+
+
+def test_a_task_without_a_deadline_has_no_calendar_entry() -> None:
+    with pytest.raises(ValueError, match="has no deadline"):
+        deadline_ics(task(deadline=None, recurrence="ongoing"), uid="u@dondoc", stamp=STAMP)
+
+
+def test_a_naive_stamp_is_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        deadline_ics(task(), uid="u@dondoc", stamp=STAMP.replace(tzinfo=None))
+
+
+# --- the whole message ----------------------------------------------------------------------
+
+
+def outbox_row(rendered: Rendered, ics: str | None) -> OutboxRow:
+    return OutboxRow(
+        key="assignment:1:2025-12-15",
+        kind="assignment",
+        language="vi",
+        to_name="Nguyễn Đức Long",
+        to_email="long@vpctn.gov.vn",
+        cc=["theodoi@vpctn.gov.vn"],
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        ics=ics,
+        message_id="<assignment.1.20251126@dondoc.vpctn.gov.vn>",
+        status="pending",
+        attempts=0,
+        next_attempt_at=STAMP,
+        last_error="",
+        created_at=STAMP,
+    )
+
+
+def replace_row(row: OutboxRow, **changes: Any) -> OutboxRow:
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return row
+
+
+def test_a_rendered_assignment_survives_the_trip_through_an_email_message() -> None:
+    rendered = mail("assignment")
+    ics = deadline_ics(task(), uid="task-1@dondoc", stamp=STAMP)
+    message = message_from_outbox(outbox_row(rendered, ics), OFFICE, "theodoi@vpctn.gov.vn")
+
+    raw = bytes(message)
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+
+    assert TITLE.encode() not in raw.split(b"\n\n", 1)[0]  # headers are RFC 2047 encoded
+    assert parsed["Subject"] == f"[Giao nhiệm vụ] {TITLE} — thời hạn 15/12/2025"
+    assert parsed["To"].addresses[0].display_name == "Nguyễn Đức Long"
+    plain = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    assert plain is not None
+    assert html is not None
+    assert plain.get_content() == rendered.text
+    assert "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật," in plain.get_content()
+    assert "ngày 15 tháng 12 năm 2025" in html.get_content()
+    (attachment,) = [
+        part for part in parsed.iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
+    assert attachment.get_filename() == "thoi-han.ics"
+    assert attachment.get_param("method") == "PUBLISH"
+    calendar_bytes = attachment.get_payload(decode=True)
+    assert event_of(calendar_bytes.decode("utf-8")).decoded("DTSTART") == DEADLINE
+
+
+def test_a_digest_message_has_no_calendar_attachment() -> None:
+    rendered = mail("reminder_digest")
+    row = replace_row(outbox_row(rendered, None), kind="reminder_digest")
+    parsed = email.message_from_bytes(
+        bytes(message_from_outbox(row, OFFICE, "theodoi@vpctn.gov.vn")),
+        policy=email.policy.default,
+    )
+
+    assert parsed["Subject"] == "[Nhắc việc] 2 nhiệm vụ sắp đến hạn"
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert list(parsed.iter_attachments()) == []
