@@ -13,6 +13,9 @@ from sqlmodel import Session, select
 from engine.calendar_source import DayRule, build_calendar, read_calendar_file
 from engine.clock import Clock, FixedClock, SystemClock
 from engine.domain.calendar import WorkingCalendar
+from engine.domain.policy import Policies
+from engine.notify import Notifier
+from engine.policy_source import read_policies
 from engine.settings import Settings
 from engine.store.db import make_engine, upgrade
 from engine.store.tables import CalendarOverrideRow
@@ -44,6 +47,12 @@ class App:
             read_calendar_file(self.settings.calendar_file),
             office,
         )
+
+    def notifier(self, calendar: WorkingCalendar | None = None) -> Notifier:
+        return Notifier(self.settings, calendar or self.calendar())
+
+    def policies(self) -> Policies:
+        return read_policies(self.settings.policy_file)
 
     def migrate(self) -> None:
         upgrade(self.engine)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -14,11 +16,14 @@ from rich.table import Table
 from sqlalchemy import case
 from sqlmodel import col, func, select
 
+from engine import scheduler
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
+from engine.domain.calendar import DEFAULT_TIMEZONE
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status
+from engine.domain.policy import in_office_hours
 from engine.i18n import (
     CATEGORY_STYLE,
     RECURRENCE,
@@ -31,8 +36,11 @@ from engine.i18n import (
 )
 from engine.intake.problems import ImportRefused
 from engine.intake.schema import parse_date
-from engine.services import imports, tasks
+from engine.policy_source import PolicyFileError
+from engine.services import imports, outbox, tasks
 from engine.services.calendar import set_day
+from engine.services.delivery import DeliveryReport, deliver
+from engine.services.sweep import SweepReport, sweep
 from engine.services.tasks import TaskLine
 from engine.settings import Settings
 from engine.store.db import schema_is_current
@@ -43,6 +51,7 @@ app = typer.Typer(
 )
 units_app = typer.Typer(help="Danh mục đơn vị / the units directory", no_args_is_help=True)
 directive_app = typer.Typer(help="Văn bản chỉ đạo / directives", no_args_is_help=True)
+outbox_app = typer.Typer(help="Hàng đợi thư / the outbox", no_args_is_help=True)
 task_app = typer.Typer(help="Một nhiệm vụ / one task", no_args_is_help=True)
 calendar_app = typer.Typer(help="Lịch làm việc / the working calendar", no_args_is_help=True)
 directives_app = typer.Typer(help="Danh sách văn bản / list directives", no_args_is_help=True)
@@ -51,6 +60,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(directive_app, name="directive")
 app.add_typer(directives_app, name="directives")
 app.add_typer(task_app, name="task")
+app.add_typer(outbox_app, name="outbox")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(calendar_app, name="calendar")
 
@@ -61,6 +71,7 @@ errors = Console(stderr=True)
 class State:
     lang: Literal["vi", "en"] = "vi"
     settings: Settings | None = None
+    zone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 state = State()
@@ -102,7 +113,7 @@ def _app(*, need_schema: bool = True) -> Iterator[App]:
         yield application
     except ImportRefused as exc:
         raise _fail(exc.render(state.lang), 2) from exc
-    except (DomainError, CalendarFileError) as exc:
+    except (DomainError, CalendarFileError, PolicyFileError) as exc:
         raise _fail(str(exc)) from exc
     finally:
         application.engine.dispose()
@@ -435,7 +446,15 @@ def task_update(
 
     def action(application: App, moment: datetime, actor: str) -> TaskRow:
         with application.session() as session:
-            return tasks.change_status(session, task_id, status, at=moment, actor=actor, note=note)
+            return tasks.change_status(
+                session,
+                task_id,
+                status,
+                at=moment,
+                actor=actor,
+                note=note,
+                notifier=application.notifier(),
+            )
 
     _change(task_id, at, by, action)
 
@@ -462,9 +481,232 @@ def task_extend(
                 at=moment,
                 actor=actor,
                 refuse=refuse,
+                notifier=application.notifier(),
             )
 
     _change(task_id, at, by, action)
+
+
+# -- reminders, escalation and mail ---------------------------------------------------------
+
+KIND_LABEL = {
+    "assignment": ("Giao nhiệm vụ", "Assignment"),
+    "reminder_digest": ("Nhắc việc", "Reminder"),
+    "overdue": ("Đôn đốc quá hạn", "Overdue"),
+    "escalation": ("Báo cáo vượt cấp", "Escalation"),
+    "extension_decision": ("Gia hạn", "Extension decision"),
+    "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
+    "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
+    "delivery_failed": ("Thư không gửi được", "Delivery failed"),
+}
+OUTBOX_STATUS = {
+    "pending": ("Chờ gửi", "Pending"),
+    "sending": ("Đang gửi", "Sending"),
+    "sent": ("Đã gửi", "Sent"),
+    "failed": ("Không gửi được", "Failed"),
+}
+
+
+def print_sweep(report: SweepReport) -> None:
+    """What one sweep planned (also used by `serve` and the demo)."""
+    local = report.now.astimezone(state.zone)
+    when = f"{local:%d/%m/%Y %H:%M}"
+    if not report.in_office_hours:
+        console.print(
+            _t(
+                f"{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì.",
+                f"{when}: outside office hours or a day off — nothing planned.",
+            )
+        )
+        return
+    prefix = _t("Bản thử: ", "Dry run: ") if report.dry_run else ""
+    console.print(
+        prefix
+        + _t(
+            f"{when}: kiểm tra {report.tasks_checked} nhiệm vụ; {len(report.mails)} thư vào hàng đợi; "
+            f"{len(report.escalations)} lần báo cáo vượt cấp; {len(report.instances)} kỳ mới của nhiệm vụ định kỳ.",
+            f"{when}: checked {report.tasks_checked} tasks; {len(report.mails)} mails queued; "
+            f"{len(report.escalations)} escalations; {len(report.instances)} new recurring instances.",
+        )
+    )
+    if report.mails:
+        table = Table()
+        for header in (
+            _t("Loại", "Kind"),
+            _t("Gửi", "To"),
+            _t("Đồng gửi", "Cc"),
+            _t("Số việc", "Items"),
+            _t("Tiêu đề", "Subject"),
+        ):
+            table.add_column(header)
+        for mail in report.mails:
+            table.add_row(
+                pick(KIND_LABEL.get(mail["kind"], (mail["kind"], mail["kind"])), state.lang),
+                mail["to"], ", ".join(mail["cc"]), str(mail["items"]), mail["subject"],
+            )  # fmt: skip
+        console.print(table)
+    for task_id in sorted(set(report.unaddressed)):
+        console.print(
+            _t(
+                f"[yellow]Nhiệm vụ {task_id}: không có địa chỉ người nhận.[/yellow]",
+                f"[yellow]Task {task_id}: no recipient address.[/yellow]",
+            )
+        )
+
+
+def print_delivery(report: DeliveryReport) -> None:
+    if report.outside_hours:
+        console.print(
+            _t(
+                f"Ngoài giờ làm việc: {report.skipped_outside_hours} thư chờ đến giờ làm việc.",
+                f"Outside office hours: {report.skipped_outside_hours} mails wait for office hours.",
+            )
+        )
+        return
+    console.print(
+        _t(
+            f"Đã gửi {report.sent} thư; {report.retried} thư sẽ gửi lại sau; {report.failed} thư không gửi được.",
+            f"Sent {report.sent}; {report.retried} will be retried; {report.failed} failed.",
+        )
+    )
+
+
+@app.command("sweep")
+def sweep_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Thời điểm (2026-01-21T09:00); mặc định bây giờ")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ xem, không ghi gì")] = False,
+) -> None:
+    """Rà soát: lập thư nhắc việc, đôn đốc, báo cáo vượt cấp vào hàng đợi / plan reminders and escalations."""
+    with _app() as application:
+        state.zone = application.calendar().timezone
+        print_sweep(sweep(application, _moment(application, as_of), dry_run=dry_run))
+
+
+@app.command("deliver")
+def deliver_command() -> None:
+    """Gửi các thư trong hàng đợi / send the mail in the outbox."""
+    with _app() as application:
+        calendar = application.calendar()
+        now = application.clock.now()
+        print_delivery(
+            deliver(
+                application,
+                policy_ok=in_office_hours(now, calendar, application.policies().default),
+            )
+        )
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: Annotated[
+        str | None, typer.Option("--status", help="pending, sending, sent, failed")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON")] = False,
+) -> None:
+    """Hàng đợi thư / the outbox."""
+    with _app() as application, application.session() as session:
+        rows = outbox.list_rows(session, status=status, limit=limit)
+        zone = application.calendar().timezone
+    if as_json:
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "to_email",
+            "cc",
+            "subject",
+            "attempts",
+            "last_error",
+            "message_id",
+        )
+        data = [{f: getattr(r, f) for f in fields} | {
+            "created_at": r.created_at.isoformat(), "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+            "next_attempt_at": r.next_attempt_at.isoformat()} for r in rows]  # fmt: skip
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=_t("Hàng đợi thư", "Outbox"))
+    for header in (
+        "ID",
+        _t("Lập lúc", "Created"),
+        _t("Loại", "Kind"),
+        _t("Gửi", "To"),
+        _t("Tiêu đề", "Subject"),
+        _t("Trạng thái", "Status"),
+        _t("Lần gửi", "Attempts"),
+    ):
+        table.add_column(header)
+    for row in rows:
+        status_text = pick(OUTBOX_STATUS.get(row.status, (row.status, row.status)), state.lang)
+        if row.last_error and row.status != "sent":
+            status_text += f"\n[red]{row.last_error[:80]}[/red]"
+        table.add_row(
+            str(row.id), f"{row.created_at.astimezone(zone):%d/%m/%Y %H:%M}",
+            pick(KIND_LABEL.get(row.kind, (row.kind, row.kind)), state.lang),
+            row.to_email, row.subject, status_text, str(row.attempts),
+        )  # fmt: skip
+    console.print(table)
+
+
+@outbox_app.command("show")
+def outbox_show(row_id: Annotated[int, typer.Argument(help="Mã thư")]) -> None:
+    """Một thư trong hàng đợi, với nội dung / one outbox row with its text."""
+    with _app() as application, application.session() as session:
+        row = outbox.show(session, row_id)
+    console.print(f"[bold]{row.subject}[/bold]", highlight=False)
+    console.print(
+        f"To: {row.to_name} <{row.to_email}>" + (f"\nCc: {', '.join(row.cc)}" if row.cc else ""),
+        highlight=False,
+    )
+    console.print(f"Message-ID: {row.message_id}\n{pick(OUTBOX_STATUS.get(row.status, (row.status, row.status)), state.lang)}"
+                  f" — {row.attempts} " + _t("lần gửi", "attempts") + (f" — {row.last_error}" if row.last_error else ""), highlight=False)  # fmt: skip
+    console.print()
+    console.print(row.body_text, highlight=False, markup=False)
+    if row.ics:
+        console.print(
+            _t(
+                "[dim](kèm tệp lịch thoi-han.ics)[/dim]",
+                "[dim](with calendar file thoi-han.ics)[/dim]",
+            )
+        )
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    row_id: Annotated[int | None, typer.Argument(help="Mã thư")] = None,
+    all_failed: Annotated[
+        bool, typer.Option("--all-failed", help="Gửi lại mọi thư không gửi được")
+    ] = False,
+) -> None:
+    """Gửi lại thư không gửi được / put failed mail back in line."""
+    with _app() as application, application.session() as session:
+        ids = outbox.retry(session, row_id, all_failed=all_failed, now=application.clock.now())
+    console.print(
+        _t(f"Đã đưa {len(ids)} thư vào hàng đợi gửi lại.", f"{len(ids)} mail(s) back in line.")
+    )
+
+
+@app.command("serve")
+def serve_command() -> None:
+    """Chạy bộ lập lịch: rà soát và gửi thư định kỳ trong giờ làm việc / run the embedded scheduler."""
+    with _app() as application:
+        state.zone = application.calendar().timezone
+        console.print(
+            _t(
+                f"dondoc serve: rà soát và gửi thư mỗi {application.settings.serve_interval_seconds} giây (dừng: Ctrl+C hoặc SIGTERM).",
+                f"dondoc serve: sweep and delivery every {application.settings.serve_interval_seconds} s (stop: Ctrl+C or SIGTERM).",
+            )
+        )
+
+        def on_cycle(planned: SweepReport, delivered: DeliveryReport) -> None:
+            print_sweep(planned)
+            if planned.in_office_hours:
+                print_delivery(delivered)
+
+        scheduler.serve(application, on_cycle)
+    console.print(_t("Đã dừng.", "Stopped."))
 
 
 # -- calendar ------------------------------------------------------------------------

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.panel import Panel
 from rich.progress import Progress
+from rich.table import Table
 from sqlmodel import col, select
 
 from engine import cli
 from engine.bootstrap import bootstrap
+from engine.i18n import pick
 from engine.settings import Settings
-from engine.store.tables import DirectiveRow, TaskRow
+from engine.store.tables import DirectiveRow, OutboxRow, TaskRow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -28,6 +35,14 @@ AS_OF = "20/01/2026"
 
 # (reference, task number, what happened, simulated local instant, note)
 COORDINATOR = "cv.theodoi"  # chuyên viên theo dõi
+DEMO_SETTINGS = {
+    "DONDOC_SMTP_HOST": "127.0.0.1",
+    "DONDOC_SMTP_TLS": "none",
+    "DONDOC_MAIL_FROM": "dondoc@vpctn.example.vn",
+    "DONDOC_COORDINATOR_EMAIL": "theodoi@vpctn.example.vn",
+    "DONDOC_LEADERSHIP_EMAIL": "lanhdao.vanphong@vpctn.example.vn",
+    "DONDOC_LEADER_EMAIL": "thuky.chutich@vpctn.example.vn",
+}
 AUTHORITY = "lanhdao.vpctn"  # who confirms results and decides extensions
 CONFIRMING = ("completed", "returned")
 
@@ -42,6 +57,8 @@ STORY: list[tuple[str, str, str, str, str]] = [
     ("32/TB-VPCTN", "4", "submitted", "2025-09-05T09:00", "Đã đăng bản tin tiếng Anh"),
     ("32/TB-VPCTN", "4", "completed", "2025-09-05T11:00", "Xác nhận hoàn thành"),
     ("32/TB-VPCTN", "5", "in_progress", "2025-09-05T08:00", "Đang triển khai"),
+    ("32/TB-VPCTN", "5", "submitted", "2025-09-29T15:00", "Đã gửi báo cáo quý III"),
+    ("32/TB-VPCTN", "5", "completed", "2025-09-30T10:00", "Xác nhận báo cáo quý III"),
     ("32/TB-VPCTN", "6", "in_progress", "2025-09-05T08:00", "Đang triển khai"),
     ("45/TB-VPCTN", "2", "in_progress", "2025-12-01T08:00", "Đã lập kế hoạch tổng kết"),
     ("45/TB-VPCTN", "4", "in_progress", "2025-12-01T08:00", "Đang dự thảo"),
@@ -99,66 +116,142 @@ def _task_ids(url: str) -> dict[tuple[str, str], int]:
     return {(ref, number): task_id for ref, number, task_id in rows if task_id is not None}
 
 
-def main() -> None:
-    if not cli.console.is_terminal:  # piped or logged: do not squeeze tables into 80 columns
-        cli.console.width = 150
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    url = f"sqlite:///{OUT / 'dondoc.db'}"
-    os.environ["DONDOC_DATABASE_URL"] = url
-    cli.console.print(
-        Panel.fit(
-            "[bold]dondoc — đôn đốc thực hiện nhiệm vụ[/bold]\n"
-            "Bản chạy thử: cơ sở dữ liệu mới trong demo-out/, đồng hồ mô phỏng, dữ liệu mẫu từ examples/",
-            border_style="cyan",
-        )
-    )
-    _run("init")
-    _run("units", "import", "examples/units.yaml", at="2025-08-28T08:00")
-    directives = sorted((EXAMPLES / "directives").glob("*.yaml"))
-    for path in directives:
-        issued = path.name[:10]  # files are named by issue date
-        _run(
-            "directive",
-            "import",
-            str(path.relative_to(ROOT)),
-            "--by",
-            COORDINATOR,
-            at=f"{issued}T09:00",
-        )
-    _run("directives", "list")
+class MailSink:
+    """A local SMTP server (aiosmtpd on 127.0.0.1) that saves every mail as an .eml file."""
 
-    ids = _task_ids(url)
-    story = sorted(STORY, key=lambda step: step[3])
-    cli.console.print(f"\n[bold]Mô phỏng báo cáo của các đơn vị từ 29/08/2025 đến {AS_OF}[/bold]")
-    with Progress(console=cli.console, transient=False) as progress:
-        bar = progress.add_task("Ghi nhận tiến độ", total=len(story))
-        for reference, number, action, at, note in story:
-            task_id = str(ids[(reference, number)])
-            if action.startswith("extend:"):
-                until = action.split(":", 1)[1]
-                args = [
+    def __init__(self, folder: Path) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.folder = folder
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.count += 1
+        to = envelope.rcpt_tos[0].split("@")[0] if envelope.rcpt_tos else "unknown"
+        (self.folder / f"{self.count:03d}-{to}.eml").write_bytes(envelope.original_content)
+        return "250 OK"
+
+    def __enter__(self) -> MailSink:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.controller.stop()
+
+
+def _timeline(
+    ids: Callable[[], dict[tuple[str, str], int]],
+) -> list[tuple[str, str, Callable[[], list[str]], bool]]:
+    """Every simulated step, in time order: (instant, label, dondoc arguments, shown?)."""
+    steps: list[tuple[str, str, Callable[[], list[str]], bool]] = []
+    for path in sorted((EXAMPLES / "directives").glob("*.yaml")):
+        issued = path.name[:10]  # files are named by issue date
+        args = ["directive", "import", str(path.relative_to(ROOT)), "--by", COORDINATOR]
+        steps.append((f"{issued}T08:45", "import", lambda a=args: a, True))  # type: ignore[misc]
+    for reference, number, action, at, note in STORY:
+
+        def story_args(
+            ref: str = reference, num: str = number, act: str = action, why: str = note
+        ) -> list[str]:
+            task_id = str(ids()[(ref, num)])
+            if act.startswith("extend:"):
+                until = act.split(":", 1)[1]
+                return [
                     "task",
                     "extend",
                     task_id,
                     "--until",
                     until,
                     "--reason",
-                    note,
+                    why,
                     "--by",
                     AUTHORITY,
                 ]
-            else:
-                by = AUTHORITY if action in CONFIRMING else COORDINATOR
-                args = ["task", "update", task_id, "--status", action, "--note", note, "--by", by]
-            _run(*args, at=at, show=False)
-            progress.advance(bar)
+            by = AUTHORITY if act in CONFIRMING else COORDINATOR
+            return ["task", "update", task_id, "--status", act, "--note", why, "--by", by]
 
-    _run("tasks", "list", "--as-of", AS_OF, at=f"{AS_OF[6:]}-{AS_OF[3:5]}-{AS_OF[:2]}T17:00")
-    _run("task", "show", str(ids[("45/TB-VPCTN", "5")]), "--as-of", AS_OF)
+        steps.append((at, "story", story_args, False))
+    day, last = date(2025, 8, 28), date(int(AS_OF[6:]), int(AS_OF[3:5]), int(AS_OF[:2]))
+    while day <= last:  # the scheduler's runs: the sweep decides whether it is a working day
+        steps.append((f"{day.isoformat()}T09:30", "sweep", lambda: ["sweep"], False))
+        steps.append((f"{day.isoformat()}T09:31", "deliver", lambda: ["deliver"], False))
+        day += timedelta(days=1)
+    return sorted(steps, key=lambda step: step[0])
+
+
+def _sent_table(url: str) -> None:
+    """What was sent to whom, and why: one line per recipient and kind of mail."""
+    application = bootstrap(Settings(database_url=url))
+    with application.session() as session:
+        rows = session.exec(
+            select(OutboxRow).where(OutboxRow.status == "sent").order_by(col(OutboxRow.id))
+        ).all()
+    application.engine.dispose()
+    zone = ZoneInfo(application.settings.timezone)
+    groups: dict[tuple[str, str], list[OutboxRow]] = {}
+    for row in rows:
+        groups.setdefault((row.to_email, row.kind), []).append(row)
+    table = Table(title=f"Thư đã gửi: {len(rows)} thư, mỗi thư một tệp .eml trong demo-out/mail/")
+    for header in ("Người nhận", "Loại thư (vì sao)", "Số thư", "Ngày gửi", "Tiêu đề thư gần nhất"):
+        table.add_column(header)
+    for (email, kind), mails in sorted(groups.items(), key=lambda g: (g[0][0], g[1][0].id or 0)):
+        days = sorted({(m.sent_at or m.created_at).astimezone(zone).date() for m in mails})
+        span = f"{days[0]:%d/%m/%Y}" + (f" – {days[-1]:%d/%m/%Y}" if len(days) > 1 else "")
+        name = mails[-1].to_name
+        table.add_row(
+            f"{name} <{email}>" if name else email,
+            pick(cli.KIND_LABEL.get(kind, (kind, kind)), "vi"),
+            str(len(mails)),
+            span,
+            mails[-1].subject,
+        )
+    cli.console.print(table)
+
+
+def main() -> None:
+    if not cli.console.is_terminal:  # piped or logged: do not squeeze tables into 80 columns
+        cli.console.width = 160
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    url = f"sqlite:///{OUT / 'dondoc.db'}"
+    os.environ |= {"DONDOC_DATABASE_URL": url} | DEMO_SETTINGS
     cli.console.print(
-        f"\n[green]Xong.[/green] Cơ sở dữ liệu: {OUT.relative_to(ROOT) / 'dondoc.db'} — thử tiếp, ví dụ:\n"
-        f"  DONDOC_DATABASE_URL={url.replace(str(ROOT) + '/', '')} .venv/bin/dondoc tasks list --overdue --as-of {AS_OF}",
+        Panel.fit(
+            "[bold]dondoc — đôn đốc thực hiện nhiệm vụ[/bold]\n"
+            "Bản chạy thử: cơ sở dữ liệu mới trong demo-out/, đồng hồ mô phỏng, "
+            "máy chủ thư cục bộ (các thư lưu ở demo-out/mail/), dữ liệu mẫu từ examples/",
+            border_style="cyan",
+        )
+    )
+    with MailSink(OUT / "mail") as sink:
+        os.environ["DONDOC_SMTP_PORT"] = str(sink.port)
+        _run("init")
+        _run("units", "import", "examples/units.yaml", at="2025-08-28T08:00")
+        steps = _timeline(lambda: _task_ids(url))
+        with Progress(console=cli.console) as progress:
+            bar = progress.add_task(
+                "Mô phỏng từng ngày: rà soát, gửi thư, ghi nhận báo cáo", total=len(steps)
+            )
+            for at, _label, arguments, shown in steps:
+                progress.update(
+                    bar, description=f"Ngày {at[8:10]}/{at[5:7]}/{at[:4]} — {sink.count} thư"
+                )
+                _run(*arguments(), at=at, show=shown)
+                progress.advance(bar)
+        _run("directives", "list")
+        _sent_table(url)
+    _run("tasks", "list", "--as-of", AS_OF, at=f"{AS_OF[6:]}-{AS_OF[3:5]}-{AS_OF[:2]}T17:00")
+    _run("task", "show", str(_task_ids(url)[("45/TB-VPCTN", "5")]), "--as-of", AS_OF)
+    mail_files = sorted((OUT / "mail").glob("*.eml"))
+    cli.console.print(
+        f"\n[green]Xong.[/green] {len(mail_files)} thư đã lưu trong demo-out/mail/ "
+        f"(mở bằng trình đọc thư, ví dụ {mail_files[0].name if mail_files else ''}).\n"
+        f"Thử tiếp: DONDOC_DATABASE_URL=sqlite:///demo-out/dondoc.db .venv/bin/dondoc tasks list --overdue --as-of {AS_OF}",
         highlight=False,
     )
 

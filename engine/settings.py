@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="First retry delay; doubles each time"
     )
 
+    serve_interval_seconds: int = Field(
+        default=300, ge=5, description="How often `dondoc serve` runs the sweep and delivery"
+    )
+
     import_strict: bool = Field(
         default=False,
         description="Refuse a directive file whose tasks lack any of the six clears",

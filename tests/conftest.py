@@ -74,8 +74,17 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'dondoc.db'}"
 
 
-def make_app(url: str, at: datetime = IMPORTED_AT) -> App:
-    application = bootstrap(Settings(database_url=url, _env_file=None), clock=FixedClock(at))  # type: ignore[call-arg]
+MAIL_SETTINGS = {
+    "coordinator_email": "theodoi@example.vn",
+    "leadership_email": "lanhdao.vanphong@example.vn",
+    "leader_email": "lanhdao@example.vn",
+    "mail_from": "dondoc@vpctn.example.vn",
+}
+
+
+def make_app(url: str, at: datetime = IMPORTED_AT, **overrides: object) -> App:
+    settings = Settings(database_url=url, _env_file=None, **(MAIL_SETTINGS | overrides))  # type: ignore[call-arg, arg-type]
+    application = bootstrap(settings, clock=FixedClock(at))
     application.migrate()
     return application
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -13,7 +13,9 @@ from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Standing, standing
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status, check_move
-from engine.domain.model import Clear, describe_missing
+from engine.domain.model import Clear, Recurrence, describe_missing
+from engine.domain.recurrence import next_instance_on
+from engine.notify import Notifier, head_recipient
 from engine.store.tables import DirectiveRow, TaskCoordinatorRow, TaskEventRow, TaskRow, UnitRow
 
 
@@ -189,13 +191,56 @@ def _load_for_change(session: Session, task_id: int, at: datetime) -> TaskRow:
     return task
 
 
+def _tell_lead_unit(
+    session: Session,
+    notifier: Notifier | None,
+    task: TaskRow,
+    kind: str,
+    context: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Put a mail about a decision on this task to its lead unit's head in the outbox,
+    in the same transaction as the decision."""
+    if notifier is None or task.id is None:
+        return
+    lead = session.get(UnitRow, task.lead_unit) if task.lead_unit else None
+    head = head_recipient(lead) if lead else None
+    if head is None:
+        return
+    view = notifier.task_views(session, [task])[task.id]
+    key = f"{kind}:{task.id}:{at.isoformat()}"
+    values = notifier.outbox_row(
+        key=key, kind=kind, to=head, context={"task": view, **context}, now=at
+    )
+    notifier.enqueue(session, [values])
+
+
+def _marks_for(to: Status, at: datetime) -> dict[str, Any]:
+    """The sweep's marks after a move: check a newly assigned task at once; stop
+    checking one that is finished."""
+    if to is Status.ASSIGNED:
+        return {"next_check_on": at.astimezone(UTC).date()}
+    if to is Status.COMPLETED:
+        return {"next_check_on": None}
+    if to is Status.CANCELLED:
+        return {"next_check_on": None, "next_instance_on": None}
+    return {}
+
+
 def change_status(
-    session: Session, task_id: int, to: Status, *, at: datetime, actor: str, note: str
+    session: Session,
+    task_id: int,
+    to: Status,
+    *,
+    at: datetime,
+    actor: str,
+    note: str,
+    notifier: Notifier | None = None,
 ) -> TaskRow:
     """Move a task to `to`, recording who, when and why. Nothing changes on error."""
     try:
         task = _load_for_change(session, task_id, at)
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = _marks_for(to, at)
         if to is Status.ASSIGNED and task.missing:
             missing = [Clear(m) for m in task.missing]
             raise DomainError(
@@ -204,7 +249,11 @@ def change_status(
             )
         if to is Status.COMPLETED:
             values["completed_at"] = at
+        accepted_from = Status(task.status)
         _move(session, task, to, at=at, actor=actor, reason=note, values=values)
+        if accepted_from is Status.SUBMITTED and to in (Status.COMPLETED, Status.RETURNED):
+            kind = "completion_accepted" if to is Status.COMPLETED else "completion_returned"
+            _tell_lead_unit(session, notifier, task, kind, {"note": note}, at)
         session.commit()
     except Exception:
         session.rollback()
@@ -222,6 +271,7 @@ def extend(
     at: datetime,
     actor: str,
     refuse: bool = False,
+    notifier: Notifier | None = None,
 ) -> TaskRow:
     """Record an extension decision: approved with a new deadline, or refused.
 
@@ -273,6 +323,13 @@ def extend(
                 "old_deadline": old.isoformat() if old else None,
                 "new_deadline": until.isoformat(),
             }
+            recurrence = Recurrence(task.recurrence) if task.recurrence else None
+            marks = {
+                "deadline": until,
+                "next_check_on": at.astimezone(UTC).date(),
+                "escalation_level": 0,  # a new ladder against the new deadline
+                "next_instance_on": next_instance_on(until, recurrence),
+            }
             _move(
                 session,
                 task,
@@ -281,8 +338,15 @@ def extend(
                 actor=actor,
                 reason=reason,
                 payload=payload,
-                values={"deadline": until},
+                values=marks,
             )
+        decision = {
+            "approved": not refuse,
+            "old_deadline": old,
+            "new_deadline": None if refuse else until,
+            "reason": reason,
+        }
+        _tell_lead_unit(session, notifier, task, "extension_decision", decision, at)
         session.commit()
     except Exception:
         session.rollback()

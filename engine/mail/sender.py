@@ -1,0 +1,221 @@
+"""Sending mail over SMTP (aiosmtplib), a few reused connections at a time.
+
+Sending is separate from building (message.py) and from bookkeeping (services/delivery.py):
+this module only says, for each message it was given, whether the server took it, and if
+not, whether trying again later can help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Literal
+
+import aiosmtplib
+from pydantic import SecretStr
+
+from engine.settings import Settings
+
+TlsMode = Literal["none", "starttls", "tls"]
+
+#: consecutive failed connection attempts after which the server is taken to be down for
+#: the rest of a `send_many` call (the remaining messages fail at once, to be retried later)
+UNREACHABLE_AFTER = 2
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What became of one message: `ok`, or an error that is `permanent` (5xx) or not."""
+
+    row_id: int
+    ok: bool
+    permanent: bool = False
+    error: str = ""  # the server's reply ("550 5.1.1 <x@y>: no such user"), or what went wrong
+
+
+class _Unreachable(Exception):
+    """The server could not be reached or would not let us in (never a message's fault)."""
+
+
+class SmtpSender:
+    """An SMTP client that keeps up to `concurrency` connections open and reuses them.
+
+    Connections belong to the event loop that opened them: they are kept between
+    `send_many` calls made in the same loop, and `aclose()` ends them.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        user: str | None = None,
+        password: SecretStr | None = None,
+        tls: TlsMode = "none",
+        timeout: float = 30.0,
+        concurrency: int = 10,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.host = host
+        self.port = port
+        self.user = user
+        self._password = password
+        self.tls: TlsMode = tls
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._connect_failures = 0
+        self._down: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpSender:
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            tls=settings.smtp_tls,
+            timeout=settings.smtp_timeout,
+            concurrency=settings.delivery_concurrency,
+        )
+
+    def __repr__(self) -> str:  # the password stays out of logs and tracebacks
+        user = f"{self.user}@" if self.user else ""
+        return (
+            f"SmtpSender({user}{self.host}:{self.port}, tls={self.tls}, "
+            f"concurrency={self.concurrency})"
+        )
+
+    async def send_many(self, messages: list[tuple[int, EmailMessage]]) -> list[SendResult]:
+        """Send every message, at most `concurrency` at a time; one result each, in order.
+
+        1. Each worker takes a connection (an idle one from an earlier call, or a new
+           one) and sends message after message over it, taking the next from a shared
+           iterator.
+        2. A connection found closed is reopened before the next message; one the server
+           dropped under a message already sent on it is reopened and the message tried
+           once more.
+        3. When connecting fails UNREACHABLE_AFTER times in a row, the remaining messages
+           fail at once (temporarily) instead of each waiting for its own timeout.
+        4. Nothing is raised for a refused message: it becomes a result.
+        """
+        self._adopt_running_loop()
+        self._connect_failures = 0
+        self._down = None
+        results: list[SendResult | None] = [None] * len(messages)
+        work: Iterator[tuple[int, tuple[int, EmailMessage]]] = iter(enumerate(messages))
+
+        async def worker() -> None:
+            client = self._idle.pop() if self._idle else self._client()
+            try:
+                for index, (row_id, message) in work:
+                    results[index] = await self._send_one(client, row_id, message)
+            finally:
+                self._idle.append(client)
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(messages)))))
+        return [r for r in results if r is not None]
+
+    async def aclose(self) -> None:
+        """Say QUIT on every idle connection (best effort) and forget them."""
+        idle, self._idle = self._idle, []
+        for client in idle:
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except (aiosmtplib.SMTPException, OSError):
+                    client.close()
+
+    def _adopt_running_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # connections of a finished loop cannot be used here
+            for client in self._idle:
+                client.close()
+            self._idle = []
+            self._loop = loop
+
+    def _client(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(
+            hostname=self.host,
+            port=self.port,
+            username=self.user,
+            password=self._password.get_secret_value() if self._password else None,
+            timeout=self.timeout,
+            use_tls=self.tls == "tls",
+            start_tls=self.tls == "starttls",
+        )
+
+    async def _connect(self, client: aiosmtplib.SMTP) -> None:
+        if self._down is not None:
+            raise _Unreachable(self._down)
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            self._connect_failures += 1
+            error = self._describe(exc)
+            if self._connect_failures >= UNREACHABLE_AFTER:
+                self._down = error
+            raise _Unreachable(error) from exc
+        self._connect_failures = 0
+
+    async def _send_one(
+        self, client: aiosmtplib.SMTP, row_id: int, message: EmailMessage
+    ) -> SendResult:
+        for attempt in (1, 2):
+            reused = client.is_connected
+            try:
+                if not reused:
+                    await self._connect(client)
+                refused, _reply = await client.send_message(message)
+            except _Unreachable as exc:
+                return SendResult(row_id, ok=False, permanent=False, error=str(exc))
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                permanent = all(r.code >= 500 for r in exc.recipients)
+                error = "; ".join(self._describe(r) for r in exc.recipients)
+                return SendResult(row_id, ok=False, permanent=permanent, error=error)
+            except aiosmtplib.SMTPResponseException as exc:
+                if exc.code == 421:  # the server is closing this connection
+                    client.close()
+                return SendResult(row_id, False, exc.code >= 500, self._describe(exc))
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
+                client.close()
+                if reused and attempt == 1 and not isinstance(exc, TimeoutError):
+                    continue  # an idle connection the server had dropped: open a new one
+                return SendResult(row_id, ok=False, permanent=False, error=self._describe(exc))
+            except (aiosmtplib.SMTPNotSupported, ValueError) as exc:
+                # e.g. a non-ASCII address the server cannot take: trying again cannot help
+                return SendResult(row_id, ok=False, permanent=True, error=self._describe(exc))
+            except aiosmtplib.SMTPException as exc:  # anything else: start afresh next time
+                client.close()
+                return SendResult(row_id, ok=False, permanent=False, error=self._describe(exc))
+            partly = "; ".join(f"{r.code} {r.message} <{a}>" for a, r in refused.items())
+            return SendResult(row_id, ok=True, error=self._scrub(partly))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _describe(self, exc: BaseException) -> str:
+        if isinstance(exc, aiosmtplib.SMTPRecipientRefused):
+            text = f"{exc.code} {exc.message} <{exc.recipient}>"
+        elif isinstance(exc, aiosmtplib.SMTPResponseException):
+            text = f"{exc.code} {exc.message}"
+        else:
+            text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return self._scrub(text)
+
+    def _scrub(self, text: str) -> str:
+        """Take the password out of any text a server or library may have echoed it in."""
+        if self._password is None:
+            return text
+        secret = self._password.get_secret_value()
+        if not secret:
+            return text
+        forms = {secret, base64.b64encode(secret.encode()).decode()}
+        if self.user:
+            forms.add(base64.b64encode(f"\0{self.user}\0{secret}".encode()).decode())
+        for form in forms:
+            text = text.replace(form, "***")
+        return text

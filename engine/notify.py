@@ -1,0 +1,154 @@
+"""Turn stored tasks into mail: template contexts, recipients, and outbox rows."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from engine.domain.calendar import WorkingCalendar
+from engine.mail.context import Office, Recipient, TaskView
+from engine.settings import Settings
+from engine.store.sql import insert_ignoring_duplicates
+from engine.store.tables import DirectiveRow, OutboxRow, TaskCoordinatorRow, TaskRow, UnitRow
+
+
+def message_id(key: str, mail_from: str) -> str:
+    """A stable Message-ID per outbox row: the same mail keeps it across retries."""
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.dondoc@{domain}>"
+
+
+def head_recipient(unit: UnitRow) -> Recipient | None:
+    if not unit.head_email:
+        return None
+    return Recipient(
+        name=unit.head_name or "",
+        title=unit.head_title,
+        email=unit.head_email,
+        unit_name=unit.name_en if unit.language == "en" and unit.name_en else unit.name_vi,
+        language=unit.language,
+    )
+
+
+@dataclass
+class Notifier:
+    settings: Settings
+    calendar: WorkingCalendar
+
+    @property
+    def office(self) -> Office:
+        return Office(name=self.settings.office_name, email=self.settings.mail_from)
+
+    def person(self, email: str | None, title: str = "") -> Recipient | None:
+        """A recipient known only by address (coordinator, leadership, leader)."""
+        if not email:
+            return None
+        return Recipient(
+            name="", title=title, email=email, unit_name="", language=self.settings.lang
+        )
+
+    def task_views(self, session: Session, tasks: Sequence[TaskRow]) -> dict[int, TaskView]:
+        """TaskViews for many tasks with three queries, whatever their number."""
+        directive_ids = {t.directive_id for t in tasks}
+        task_ids = [t.id for t in tasks if t.id is not None]
+        directives = {
+            d.id: d
+            for d in session.exec(
+                select(DirectiveRow).where(col(DirectiveRow.id).in_(directive_ids))
+            )
+        }
+        coordinators: dict[int, list[str]] = {}
+        for task_id, code in session.exec(
+            select(TaskCoordinatorRow.task_id, TaskCoordinatorRow.unit_code).where(
+                col(TaskCoordinatorRow.task_id).in_(task_ids)
+            )
+        ):
+            coordinators.setdefault(task_id, []).append(code)
+        codes = {t.lead_unit for t in tasks if t.lead_unit} | {
+            c for cs in coordinators.values() for c in cs
+        }
+        units = {
+            u.code: u for u in session.exec(select(UnitRow).where(col(UnitRow.code).in_(codes)))
+        }
+        views = {}
+        for task in tasks:
+            assert task.id is not None
+            directive = directives[task.directive_id]
+            lead = units.get(task.lead_unit or "")
+            views[task.id] = TaskView(
+                id=task.id,
+                number=task.number,
+                title=task.title,
+                description=task.description,
+                reference=directive.reference,
+                directive_title=directive.title,
+                issued_on=directive.issued_on,
+                issuer=directive.issuer,
+                lead_unit_name=lead.name_vi if lead else "",
+                accountable=f"{lead.head_title} {lead.head_name}".strip()
+                if lead and lead.head_name
+                else "",
+                owner=task.owner,
+                coordinating_units=tuple(
+                    units[c].name_vi for c in sorted(coordinators.get(task.id, [])) if c in units
+                ),
+                deadline=task.deadline,
+                recurrence=task.recurrence,
+                deliverable=task.deliverable,
+                authority=task.authority,
+            )
+        return views
+
+    def coordinating_heads(self, session: Session, task_id: int) -> list[str]:
+        rows = session.exec(
+            select(UnitRow.head_email)
+            .join(TaskCoordinatorRow, col(TaskCoordinatorRow.unit_code) == col(UnitRow.code))
+            .where(TaskCoordinatorRow.task_id == task_id)
+        ).all()
+        return sorted(e for e in rows if e)
+
+    def outbox_row(
+        self,
+        *,
+        key: str,
+        kind: str,
+        to: Recipient,
+        cc: Iterable[str] = (),
+        context: dict[str, Any],
+        now: datetime,
+        ics: str | None = None,
+    ) -> dict[str, Any]:
+        """A rendered outbox row (as values), ready for `enqueue`."""
+        from engine.mail.render import render
+
+        rendered = render(kind, to.language, office=self.office, recipient=to, **context)
+        copies = sorted({c for c in cc if c and c != to.email})
+        return {
+            "key": key,
+            "kind": kind,
+            "language": to.language,
+            "to_name": to.name,
+            "to_email": to.email,
+            "cc": copies,
+            "subject": rendered.subject,
+            "body_text": rendered.text,
+            "body_html": rendered.html,
+            "ics": ics,
+            "message_id": message_id(key, self.settings.mail_from),
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "last_error": "",
+            "created_at": now,
+        }
+
+    def enqueue(self, session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert outbox rows whose key is new; returns key -> id of those inserted."""
+        table = OutboxRow.__table__  # type: ignore[attr-defined]
+        inserted = insert_ignoring_duplicates(session, table, rows, returning=("id", "key"))
+        return {key: row_id for row_id, key in inserted}

@@ -1,0 +1,74 @@
+"""`dondoc serve`: the embedded scheduler (APScheduler 3.x) running the sweep and delivery.
+
+One scheduler process; fixed job ids, `replace_existing`, `coalesce`, one instance at a
+time. The database, not the scheduler, holds the truth: each run asks the calendar and
+the office hours whether to act, and the sweep is idempotent, so a missed or doubled
+run does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from engine.bootstrap import App
+from engine.domain.policy import in_office_hours
+from engine.services.delivery import DeliveryReport, deliver
+from engine.services.sweep import SweepReport, sweep
+
+log = logging.getLogger("dondoc.serve")
+
+
+def run_cycle(app: App) -> tuple[SweepReport, DeliveryReport]:
+    """One sweep, then one delivery, each deciding for itself whether it is office hours."""
+    now = app.clock.now()
+    planned = sweep(app, now)
+    calendar = app.calendar()
+    open_now = in_office_hours(now, calendar, app.policies().default)
+    delivered = deliver(app, policy_ok=open_now)
+    return planned, delivered
+
+
+def build_scheduler(
+    app: App, on_cycle: Callable[[SweepReport, DeliveryReport], None]
+) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=app.settings.timezone)
+
+    def job() -> None:
+        try:
+            on_cycle(*run_cycle(app))
+        except Exception:  # keep serving; the next run tries again
+            log.exception("sweep/delivery cycle failed")
+
+    scheduler.add_job(
+        job,
+        IntervalTrigger(
+            seconds=app.settings.serve_interval_seconds, timezone=app.settings.timezone
+        ),
+        id="dondoc-sweep-and-deliver",
+        name="sweep and deliver",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=app.clock.now(),  # once at start-up, then every interval
+    )
+    return scheduler
+
+
+def serve(app: App, on_cycle: Callable[[SweepReport, DeliveryReport], None]) -> None:
+    """Run until SIGTERM or SIGINT; a running cycle finishes before the process exits."""
+    scheduler = build_scheduler(app, on_cycle)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping after the current run", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()

@@ -1,0 +1,334 @@
+"""The deliverer: claim due outbox rows, send them, record what happened.
+
+A failed send stays pending with its attempt count and error (and a later due time), or
+becomes failed; it is never recorded as sent. A row that fails for good is reported once
+to the coordinator, through the outbox like any other mail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import Engine, and_, bindparam, func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel, col, select
+
+from engine.bootstrap import App
+from engine.mail.message import message_from_outbox
+from engine.mail.sender import SendResult, SmtpSender
+from engine.settings import Settings
+from engine.store.tables import OutboxRow
+
+#: how long a claim holds: a deliverer that has not recorded its results by then is taken
+#: to have crashed, and its rows are claimed again
+CLAIM_FOR = timedelta(minutes=10)
+FAILURE_NOTICE_KIND = "delivery_failed"
+OUTBOX = SQLModel.metadata.tables["outbox"]
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0  # failed for now, pending again with a later due time
+    failed: int = 0  # failed for good (a 5xx reply, or the last attempt)
+    skipped_outside_hours: int = 0  # due rows left for office hours
+    outside_hours: bool = False
+
+    def __add__(self, other: DeliveryReport) -> DeliveryReport:
+        return DeliveryReport(
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.failed + other.failed,
+            self.skipped_outside_hours + other.skipped_outside_hours,
+            self.outside_hours or other.outside_hours,
+        )
+
+
+def message_id_for(key: str, mail_from: str) -> str:
+    """`<outbox-{hash of the key}@{the sender's domain}>`: stable for a row, unique per key."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    return f"<outbox-{digest}@{domain}>"
+
+
+@dataclass(frozen=True)
+class FailureNotice:
+    subject: str
+    text: str
+    html: str
+
+
+def render_failure_notice(settings: Settings, failed: OutboxRow) -> FailureNotice:
+    """The coordinator's notice of a mail that could not be delivered.
+
+    HOOK: a plain local fallback until the `delivery_failed` Jinja template of
+    engine/mail/render.py takes over (render("delivery_failed", lang, office=Office(...),
+    recipient=Recipient(...), failed=FailedMail(...))).
+    """
+    subject = f"Không gửi được thư tới {failed.to_email}: {failed.subject}"
+    text = (
+        f"Không gửi được thư tới {failed.to_name} <{failed.to_email}> sau {failed.attempts}"
+        f" lần: {failed.last_error}\n\n"
+        f"Tiêu đề thư: {failed.subject}\n"
+        f"Mã thư trong hàng đợi: {failed.id}\n\n"
+        f"Sau khi khắc phục, gửi lại bằng lệnh: dondoc outbox retry {failed.id}\n\n"
+        f"{settings.office_name}\n"
+    )
+    body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))
+    return FailureNotice(subject, text, f"<!doctype html><html><body>{body}</body></html>")
+
+
+def deliver(
+    app: App,
+    sender: SmtpSender | None = None,
+    *,
+    now: datetime | None = None,
+    policy_ok: bool = True,
+    batch: int = 500,
+) -> DeliveryReport:
+    """Send every due outbox row, batch by batch, until none is due; say what happened.
+
+    `now` fixes the instant (tests, re-runs); without it the app's clock is read for each
+    batch. `policy_ok` is the caller's verdict on office hours: when False nothing is sent.
+    """
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    if not policy_ok:
+        with app.session() as session:
+            due = session.exec(
+                select(func.count()).select_from(OutboxRow).where(_due(now or app.clock.now()))
+            ).one()
+        return DeliveryReport(skipped_outside_hours=due, outside_hours=True)
+    sender = sender or SmtpSender.from_settings(app.settings)
+    return _run(_deliver(app, sender, _fixed(now) if now is not None else app.clock.now, batch))
+
+
+def _fixed(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
+def _run(coroutine: Any) -> DeliveryReport:
+    """asyncio.run, also from a caller that is itself inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)  # type: ignore[no-any-return]
+    out: list[DeliveryReport] = []
+    thread = threading.Thread(target=lambda: out.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    if not out:
+        raise RuntimeError("the delivery thread ended without a report")
+    return out[0]
+
+
+async def _deliver(
+    app: App, sender: SmtpSender, clock: Callable[[], datetime], batch: int
+) -> DeliveryReport:
+    """1. Claim a batch of due rows and commit the claim.
+    2. Build their messages and send them over the sender's reused connections.
+    3. Record every result, and any failure notice, in one transaction.
+    4. Again, until nothing is due (failure notices made in 3 go out in a later round).
+    """
+    report = DeliveryReport()
+    settings = app.settings
+    try:
+        while True:
+            claimed_at = clock()
+            rows = _claim(app.engine, claimed_at, batch)
+            if not rows:
+                return report
+            messages, unbuildable = _messages(settings, rows)
+            results = [*unbuildable, *await sender.send_many(messages)]
+            report += _record(app.engine, settings, rows, results, claimed_at, clock())
+    finally:
+        await sender.aclose()
+
+
+def _messages(
+    settings: Settings, rows: Sequence[OutboxRow]
+) -> tuple[list[tuple[int, EmailMessage]], list[SendResult]]:
+    """The rows' messages, and a permanent failure for a row no message can be built from."""
+    messages: list[tuple[int, EmailMessage]] = []
+    unbuildable: list[SendResult] = []
+    for row in rows:
+        try:
+            message = message_from_outbox(row, settings.office_name, settings.mail_from)
+        except (ValueError, TypeError, IndexError) as exc:
+            error = f"không tạo được thư / cannot build the message: {exc}"
+            unbuildable.append(SendResult(_id(row), ok=False, permanent=True, error=error))
+        else:
+            messages.append((_id(row), message))
+    return messages, unbuildable
+
+
+def _id(row: OutboxRow) -> int:
+    assert row.id is not None
+    return row.id
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pending and due, or claimed by a deliverer whose claim has run out."""
+    return or_(
+        and_(col(OutboxRow.status) == "pending", col(OutboxRow.next_attempt_at) <= now),
+        and_(col(OutboxRow.status) == "sending", col(OutboxRow.claimed_until) < now),
+    )
+
+
+def _claim(engine: Engine, now: datetime, batch: int) -> list[OutboxRow]:
+    """Mark up to `batch` due rows as being sent by us, and return them as claimed.
+
+    PostgreSQL locks the candidates (SKIP LOCKED: another deliverer's are passed over);
+    SQLite has one writer at a time, so the conditional update, which re-checks that each
+    row is still due, keeps only the rows no one else claimed in between.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        candidates = (
+            select(OutboxRow.id)
+            .where(_due(now))
+            .order_by(col(OutboxRow.next_attempt_at), col(OutboxRow.id))
+            .limit(batch)
+        )
+        if engine.dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        ids = list(session.exec(candidates).all())
+        if not ids:
+            return []
+        claim = (
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_(ids), _due(now))
+            .values(status="sending", claimed_until=now + CLAIM_FOR)
+            .returning(OutboxRow)
+            .execution_options(synchronize_session=False)
+        )
+        rows = list(session.scalars(claim).all())
+        session.commit()
+    rows.sort(key=_id)
+    return rows
+
+
+def _record(
+    engine: Engine,
+    settings: Settings,
+    rows: Sequence[OutboxRow],
+    results: Sequence[SendResult],
+    claimed_at: datetime,
+    now: datetime,
+) -> DeliveryReport:
+    """Write every result of a batch, and the failure notices they call for, in one transaction.
+
+    Each update is conditional on our claim still holding, so a deliverer that overran its
+    claim cannot overwrite what the one that took over has recorded.
+    """
+    by_id = {_id(row): row for row in rows}
+    changes: list[dict[str, Any]] = []
+    notices: list[OutboxRow] = []
+    sent = retried = failed = 0
+    for result in results:
+        row = by_id[result.row_id]
+        change: dict[str, Any] = {
+            "b_id": result.row_id,
+            "b_claim": claimed_at + CLAIM_FOR,
+            "v_status": "sent",
+            "v_attempts": row.attempts,
+            "v_next": row.next_attempt_at,
+            "v_error": result.error or row.last_error,
+            "v_sent_at": now,
+        }
+        if result.ok:
+            sent += 1
+        else:
+            attempts = row.attempts + 1
+            change |= {"v_attempts": attempts, "v_error": result.error, "v_sent_at": None}
+            if result.permanent or attempts >= settings.delivery_max_attempts:
+                failed += 1
+                change["v_status"] = "failed"
+                row.attempts, row.last_error = attempts, result.error
+                notice = _failure_notice(settings, row, now)
+                if notice is not None:
+                    notices.append(notice)
+            else:
+                retried += 1
+                delay = settings.delivery_backoff_seconds * 2 ** (attempts - 1)
+                change["v_status"] = "pending"
+                change["v_next"] = now + timedelta(seconds=delay)
+        changes.append(change)
+    table = OUTBOX
+    statement = (
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.status == "sending",
+            table.c.claimed_until == bindparam("b_claim"),
+        )
+        .values(
+            status=bindparam("v_status", type_=table.c.status.type),
+            attempts=bindparam("v_attempts", type_=table.c.attempts.type),
+            next_attempt_at=bindparam("v_next", type_=table.c.next_attempt_at.type),
+            last_error=bindparam("v_error", type_=table.c.last_error.type),
+            sent_at=bindparam("v_sent_at", type_=table.c.sent_at.type),
+            claimed_until=None,
+        )
+    )
+    with Session(engine) as session:
+        if changes:
+            session.execute(statement, changes)
+        if notices:
+            _insert_if_absent(session, notices)
+        session.commit()
+    return DeliveryReport(sent=sent, retried=retried, failed=failed)
+
+
+def _failure_notice(settings: Settings, failed: OutboxRow, now: datetime) -> OutboxRow | None:
+    """The coordinator's notice of a row that failed for good (not of a notice: no loops)."""
+    if not settings.coordinator_email or failed.kind == FAILURE_NOTICE_KIND:
+        return None
+    key = f"delivery-failed:{failed.id}"
+    notice = render_failure_notice(settings, failed)
+    return OutboxRow(
+        key=key,
+        kind=FAILURE_NOTICE_KIND,
+        language=settings.lang,
+        to_name="",
+        to_email=settings.coordinator_email,
+        cc=[],
+        subject=notice.subject,
+        body_text=notice.text,
+        body_html=notice.html,
+        ics=None,
+        message_id=message_id_for(key, settings.mail_from),
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        last_error="",
+        created_at=now,
+    )
+
+
+def _insert_if_absent(session: Session, rows: Sequence[OutboxRow]) -> None:
+    """Insert outbox rows whose key is not there yet (a failure is told once)."""
+    values = [row.model_dump(exclude={"id"}) for row in rows]
+    table = OUTBOX
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=["key"])
+        session.execute(pg, values)
+    elif dialect == "sqlite":
+        lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
+        session.execute(lite, values)
+    else:  # pragma: no cover - the two supported backends are above
+        taken = set(
+            session.exec(
+                select(OutboxRow.key).where(col(OutboxRow.key).in_([r.key for r in rows]))
+            ).all()
+        )
+        session.add_all(row for row in rows if row.key not in taken)

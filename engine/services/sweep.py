@@ -1,0 +1,435 @@
+"""The sweep: find what is due, claim it, and plan the mail into the outbox.
+
+Run it as often as you like, from as many processes as you like: every notice is
+inserted under a unique key (task, kind, level, deadline in force), so nothing is
+planned twice; delivery is left to the outbox sender.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, col, select
+
+from engine.bootstrap import App
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.lifecycle import OPEN_STATES, Status
+from engine.domain.model import Recurrence
+from engine.domain.policy import (
+    Audience,
+    DueNotice,
+    NoticeKind,
+    Policies,
+    Policy,
+    due_notices,
+    in_office_hours,
+    next_check_on,
+)
+from engine.domain.recurrence import PERIODIC, next_deadline, next_instance_on
+from engine.mail.context import DueItem, Recipient, TaskView
+from engine.mail.ics import deadline_ics
+from engine.notify import Notifier, head_recipient
+from engine.store.sql import insert_ignoring_duplicates, locking_clause
+from engine.store.tables import (
+    DirectiveRow,
+    NoticeRow,
+    TaskCoordinatorRow,
+    TaskEventRow,
+    TaskRow,
+    UnitRow,
+)
+
+SWEEP_ACTOR = "dondoc (tự động)"
+MAX_CATCH_UP_PERIODS = 24
+OPEN = [s.value for s in OPEN_STATES]
+
+
+@dataclass
+class SweepReport:
+    now: datetime
+    in_office_hours: bool
+    dry_run: bool = False
+    tasks_checked: int = 0
+    notices: Counter[str] = field(default_factory=Counter)
+    escalations: list[tuple[int, int]] = field(default_factory=list)  # (task id, level)
+    instances: list[int] = field(default_factory=list)  # ids of new recurring instances
+    mails: list[dict[str, Any]] = field(default_factory=list)  # kind, to, cc, items, subject
+    unaddressed: list[int] = field(default_factory=list)  # task ids whose notice had no recipient
+
+
+@dataclass(frozen=True)
+class _Due:
+    task: TaskRow
+    notice: DueNotice
+    key_day: date
+    left: int = 0
+    overdue: int = 0
+    audience: Audience | None = None  # for an escalation: who it goes to, from the policy
+    notice_id: int = 0  # set once the notice is stored
+
+
+@dataclass
+class _Digest:
+    to: Recipient
+    cc: set[str] = field(default_factory=set)
+    items: list[_Due] = field(default_factory=list)
+
+
+def sweep(app: App, now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
+    """Plan every reminder, escalation and recurring instance due at `now`.
+
+    1. Outside office hours, or on a day off, do nothing.
+    2. Create the next instance of recurring obligations whose period has ended.
+    3. Take the open tasks whose `next_check_on` has come (locked, skipping rows another
+       sweep holds), work out their due notices, and advance their mark.
+    4. Insert the notices under their unique keys; only those actually inserted go on.
+    5. Record each escalation level reached as an event on the task.
+    6. Group the new notices into one mail per recipient and kind, and put them in the
+       outbox — all in one transaction, so a crash leaves nothing half-planned.
+    """
+    now = now or app.clock.now()
+    calendar = app.calendar()
+    policies = app.policies()
+    report = SweepReport(
+        now=now, in_office_hours=in_office_hours(now, calendar, policies.default), dry_run=dry_run
+    )
+    if not report.in_office_hours:
+        return report
+    notifier = Notifier(app.settings, calendar)
+    today = calendar.local_date(now)
+    with app.session() as session:
+        try:
+            for _ in range(MAX_CATCH_UP_PERIODS):  # several periods may have ended while stopped
+                created = _create_instances(session, today, calendar, now)
+                report.instances += created
+                if not created:
+                    break
+            due = _claim_due(session, today, calendar, policies, report)
+            new = _insert_notices(session, due, now)
+            _record_escalations(session, new, now, report)
+            _plan_mail(session, notifier, new, now, report)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        except Exception:
+            session.rollback()
+            raise
+    for item in new:
+        report.notices[item.notice.kind.value] += 1
+    return report
+
+
+# -- 2. recurring instances ---------------------------------------------------------------
+
+
+def _create_instances(
+    session: Session, today: date, calendar: WorkingCalendar, now: datetime
+) -> list[int]:
+    rows = session.exec(
+        select(TaskRow)
+        .where(
+            col(TaskRow.next_instance_on) <= today,
+            col(TaskRow.status) != Status.CANCELLED.value,
+            col(TaskRow.recurrence).in_([r.value for r in PERIODIC]),
+        )
+        .with_for_update(**locking_clause(session))
+    ).all()
+    created: list[int] = []
+    for task in rows:
+        assert task.id is not None
+        assert task.deadline is not None
+        assert task.recurrence is not None
+        recurrence = Recurrence(task.recurrence)
+        series = task.series_id or task.id
+        deadline = next_deadline(task.deadline, recurrence, calendar)
+        values = {
+            name: getattr(task, name)
+            for name in ("directive_id", "number", "title", "description", "lead_unit", "owner",
+                         "recurrence", "deliverable", "authority", "source_quote")
+        }  # fmt: skip
+        values |= {
+            "deadline": deadline,
+            "original_deadline": deadline,
+            "status": Status.ASSIGNED.value,
+            "missing": [],
+            "created_at": now,
+            "updated_at": now,
+            "next_check_on": today,
+            "escalation_level": 0,
+            "series_id": series,
+            "period": task.period + 1,
+            "next_instance_on": next_instance_on(deadline, recurrence),
+        }
+        table = TaskRow.__table__  # type: ignore[attr-defined]
+        inserted = insert_ignoring_duplicates(session, table, [values], returning=("id",))
+        session.execute(
+            update(TaskRow)
+            .where(col(TaskRow.id) == task.id)
+            .values(next_instance_on=None, series_id=series)
+        )
+        if not inserted:
+            continue  # another sweep made this period's instance
+        new_id = inserted[0][0]
+        coordinators = session.exec(
+            select(TaskCoordinatorRow.unit_code).where(TaskCoordinatorRow.task_id == task.id)
+        ).all()
+        session.add_all(TaskCoordinatorRow(task_id=new_id, unit_code=c) for c in coordinators)
+        session.add(
+            TaskEventRow(
+                task_id=new_id,
+                at=now,
+                actor=SWEEP_ACTOR,
+                from_status=None,
+                to_status=Status.ASSIGNED.value,
+                reason=f"Kỳ tiếp theo (kỳ {task.period + 2}) của nhiệm vụ định kỳ số {series}",
+                payload={
+                    "series_id": series,
+                    "period": task.period + 1,
+                    "deadline": deadline.isoformat(),
+                },
+            )
+        )
+        created.append(new_id)
+    session.flush()
+    return created
+
+
+# -- 3. claim what is due ---------------------------------------------------------------------
+
+
+def _claim_due(
+    session: Session,
+    today: date,
+    calendar: WorkingCalendar,
+    policies: Policies,
+    report: SweepReport,
+) -> list[_Due]:
+    rows = session.exec(
+        select(TaskRow, DirectiveRow.priority)
+        .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
+        .where(col(TaskRow.next_check_on) <= today, col(TaskRow.status).in_(OPEN))
+        .with_for_update(**locking_clause(session))
+    ).all()
+    report.tasks_checked = len(rows)
+    due: list[_Due] = []
+    marks: list[dict[str, Any]] = []
+    for task, priority in rows:
+        assert task.id is not None
+        policy: Policy = policies.for_priority(priority)
+        key_day = task.deadline or calendar.local_date(task.created_at)
+        if task.status == Status.ASSIGNED.value:
+            due.append(_Due(task, DueNotice(NoticeKind.ASSIGNMENT, 0), key_day))
+        upcoming = None
+        if task.deadline is not None:
+            left = (
+                calendar.working_days_after(today, task.deadline) if today <= task.deadline else 0
+            )
+            overdue = (
+                calendar.working_days_after(task.deadline, today) if today > task.deadline else 0
+            )
+            audiences = {step.level: step.audience for step in policy.escalation}
+            due += [
+                _Due(
+                    task,
+                    n,
+                    task.deadline,
+                    left,
+                    overdue,
+                    audiences.get(n.level) if n.kind is NoticeKind.ESCALATION else None,
+                )
+                for n in due_notices(task.deadline, today, calendar, policy)
+            ]
+            upcoming = next_check_on(task.deadline, today, calendar, policy)
+        marks.append({"task_id": task.id, "old": task.next_check_on, "new": upcoming})
+    if marks:  # advance every mark in one statement (claim: only if still where we found it)
+        session.connection().execute(
+            update(TaskRow.__table__)  # type: ignore[attr-defined]
+            .where(TaskRow.__table__.c.id == bindparam("task_id"))  # type: ignore[attr-defined]
+            .where(TaskRow.__table__.c.next_check_on == bindparam("old"))  # type: ignore[attr-defined]
+            .values(next_check_on=bindparam("new")),
+            marks,
+        )
+    return due
+
+
+# -- 4. notices under their unique keys ------------------------------------------------------
+
+
+def _insert_notices(session: Session, due: list[_Due], now: datetime) -> list[_Due]:
+    if not due:
+        return []
+    table = NoticeRow.__table__  # type: ignore[attr-defined]
+    rows = [
+        {
+            "task_id": d.task.id,
+            "kind": d.notice.kind.value,
+            "level": d.notice.level,
+            "key_day": d.key_day,
+            "created_at": now,
+        }
+        for d in due
+    ]
+    inserted = {
+        (task_id, kind, level): notice_id
+        for notice_id, task_id, kind, level in insert_ignoring_duplicates(
+            session, table, rows, returning=("id", "task_id", "kind", "level")
+        )
+    }
+    return [
+        replace(d, notice_id=inserted[key])
+        for d in due
+        if (key := (d.task.id, d.notice.kind.value, d.notice.level)) in inserted
+    ]
+
+
+# -- 5. escalation levels as events --------------------------------------------------------
+
+
+def _record_escalations(
+    session: Session, new: list[_Due], now: datetime, report: SweepReport
+) -> None:
+    highest: dict[int, tuple[TaskRow, int]] = {}
+    for d in new:
+        if d.notice.kind is NoticeKind.ESCALATION:
+            assert d.task.id is not None
+            report.escalations.append((d.task.id, d.notice.level))
+            session.add(
+                TaskEventRow(
+                    task_id=d.task.id,
+                    at=now,
+                    actor=SWEEP_ACTOR,
+                    from_status=d.task.status,
+                    to_status=d.task.status,
+                    reason=f"Quá hạn {d.overdue} ngày làm việc: báo cáo vượt cấp, mức {d.notice.level}",
+                    payload={
+                        "escalation_level": d.notice.level,
+                        "deadline": d.key_day.isoformat(),
+                        "working_days_overdue": d.overdue,
+                    },
+                )
+            )
+            task, level = highest.get(d.task.id, (d.task, 0))
+            highest[d.task.id] = (task, max(level, d.notice.level))
+    for task_id, (_, level) in highest.items():
+        session.execute(
+            update(TaskRow)
+            .where(col(TaskRow.id) == task_id, col(TaskRow.escalation_level) < level)
+            .values(escalation_level=level)
+        )
+
+
+# -- 6. mail: one per recipient and kind -------------------------------------------------------
+
+
+def _plan_mail(
+    session: Session, notifier: Notifier, new: list[_Due], now: datetime, report: SweepReport
+) -> None:
+    if not new:
+        return
+    tasks = list({id(d.task): d.task for d in new}.values())
+    views = notifier.task_views(session, tasks)
+    unit_codes = {t.lead_unit for t in tasks if t.lead_unit}
+    units = {u.code: u for u in session.exec(select(UnitRow))} if unit_codes else {}
+    settings = notifier.settings
+    coordinator = settings.coordinator_email
+
+    planned: list[tuple[list[int], dict[str, Any]]] = []  # (notice ids, outbox values)
+    digests: dict[tuple[str, str], _Digest] = {}
+
+    def add(group: str, to: Recipient | None, cc: set[str], d: _Due) -> None:
+        if to is None:
+            assert d.task.id is not None
+            report.unaddressed.append(d.task.id)
+            return
+        digest = digests.setdefault((group, to.email), _Digest(to))
+        digest.cc |= cc
+        digest.items.append(d)
+
+    copy_coordinator = {coordinator} if coordinator else set()
+    for d in new:
+        task = d.task
+        assert task.id is not None
+        lead = units.get(task.lead_unit or "")
+        head = head_recipient(lead) if lead else None
+        if d.notice.kind is NoticeKind.ASSIGNMENT:
+            if head is None:
+                report.unaddressed.append(task.id)
+                continue
+            view = views[task.id]
+            ics = None
+            if task.deadline is not None:
+                uid = f"task-{task.id}-{task.deadline.isoformat()}@dondoc"
+                ics = deadline_ics(
+                    view, uid=uid, stamp=now, timezone=settings.timezone, lang=head.language
+                )
+            key = f"assignment:{task.id}:{d.key_day.isoformat()}"
+            cc = set(notifier.coordinating_heads(session, task.id))
+            values = notifier.outbox_row(
+                key=key, kind="assignment", to=head, cc=cc, context={"task": view}, now=now, ics=ics
+            )
+            planned.append(([d.notice_id], values))
+        elif d.notice.kind is not NoticeKind.ESCALATION:
+            add("unit", head, set(), d)
+        elif d.audience is Audience.UNIT:
+            deputies = {p["email"] for p in (lead.deputies if lead else [])}
+            add("escalation", head, deputies | copy_coordinator, d)
+        elif d.audience is Audience.PARENT:
+            parent = units.get(lead.parent_code or "") if lead else None
+            leadership = notifier.person(settings.leadership_email, "Lãnh đạo Văn phòng")
+            to = (head_recipient(parent) if parent else None) or leadership
+            add("escalation", to, ({head.email} if head else set()) | copy_coordinator, d)
+        else:
+            add(
+                "escalation",
+                notifier.person(settings.leader_email or settings.leadership_email, "Lãnh đạo"),
+                copy_coordinator,
+                d,
+            )
+
+    stamp = now.isoformat()
+    for (group, email), digest in digests.items():
+        items = [_item(views[d.task.id], d) for d in digest.items if d.task.id is not None]
+        if group == "unit":
+            kind = (
+                "overdue"
+                if any(d.notice.kind is NoticeKind.OVERDUE for d in digest.items)
+                else "reminder_digest"
+            )
+            context: dict[str, Any] = {"items": items}
+        else:
+            kind = "escalation"
+            context = {"items": items, "level": max(d.notice.level for d in digest.items)}
+        notice_ids = [d.notice_id for d in digest.items]
+        key = f"{kind}:{email}:{stamp}:{min(notice_ids)}"
+        values = notifier.outbox_row(
+            key=key, kind=kind, to=digest.to, cc=digest.cc, context=context, now=now
+        )
+        planned.append((notice_ids, values))
+
+    ids = notifier.enqueue(session, [values for _, values in planned])
+    for notice_ids, values in planned:
+        outbox_id = ids.get(values["key"])
+        if outbox_id is None:
+            continue
+        session.execute(
+            update(NoticeRow).where(col(NoticeRow.id).in_(notice_ids)).values(outbox_id=outbox_id)
+        )
+        report.mails.append(
+            {"id": outbox_id, "kind": values["kind"], "to": values["to_email"], "cc": values["cc"],
+             "items": len(notice_ids), "subject": values["subject"]}
+        )  # fmt: skip
+
+
+def _item(view: TaskView, d: _Due) -> DueItem:
+    return DueItem(
+        kind=d.notice.kind.value,
+        level=d.notice.level,
+        task=view,
+        working_days_left=d.left,
+        working_days_overdue=d.overdue,
+    )

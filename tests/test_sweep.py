@@ -1,0 +1,350 @@
+"""The sweep on a real database (SQLite and PostgreSQL): what is planned, and only once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from engine.bootstrap import App
+from engine.domain.lifecycle import Status
+from engine.services import imports, tasks
+from engine.services.sweep import sweep
+from engine.store.tables import NoticeRow, OutboxRow, TaskEventRow, TaskRow
+from tests.builders import directive, directives_file, task, unit, units_file
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+ISSUED = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)
+
+UNITS = (
+    unit("VP"),
+    unit(
+        "TH",
+        parent="VP",
+        deputies=[{"name": "Phó TH", "title": "Phó Vụ trưởng", "email": "pho.th@example.vn"}],
+    ),
+    unit("PL", parent="VP"),
+)
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
+
+
+def load(app: App, tmp_path: Path, *directives: dict[str, object]) -> None:
+    with app.session() as session:
+        imports.import_units(session, units_file(tmp_path, *UNITS), ISSUED)
+        imports.import_directives(
+            session,
+            directives_file(tmp_path, *(directives or (directive(),))),
+            app.calendar(),
+            ISSUED,
+            "cv",
+        )
+
+
+def notices(app: App) -> list[tuple[str, int]]:
+    with app.session() as session:
+        rows = session.exec(
+            select(NoticeRow.kind, NoticeRow.level).order_by(col(NoticeRow.id))
+        ).all()
+    return [(kind, level) for kind, level in rows]
+
+
+def outbox(app: App) -> list[OutboxRow]:
+    with app.session() as session:
+        return list(session.exec(select(OutboxRow).order_by(col(OutboxRow.id))))
+
+
+def working_days(app: App, first: date, last: date) -> list[date]:
+    calendar = app.calendar()
+    days, day = [], first
+    while day <= last:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def test_running_the_sweep_twice_plans_each_notice_once(app: App, tmp_path: Path) -> None:
+    load(app, tmp_path)
+    first = sweep(app, at(date(2025, 11, 26), 10))
+    second = sweep(app, at(date(2025, 11, 26), 10))
+    assert [m["kind"] for m in first.mails] == ["assignment"]
+    assert second.mails == []
+    assert notices(app) == [("assignment", 0)]
+    assert len(outbox(app)) == 1
+
+
+def test_a_task_hears_each_reminder_once_as_its_deadline_comes_and_goes(
+    app: App, tmp_path: Path
+) -> None:
+    # deadline Mon 15/12/2025; reminders 7, 3, 1 working days before, on the day, then every 2
+    load(app, tmp_path)
+    seen: dict[date, list[tuple[str, int]]] = {}
+    for day in working_days(app, date(2025, 11, 26), date(2025, 12, 19)):
+        before = len(notices(app))
+        for hour in (9, 11, 15):  # several sweeps a day change nothing
+            sweep(app, at(day, hour))
+        new = notices(app)[before:]
+        if new:
+            seen[day] = new
+    assert seen == {
+        date(2025, 11, 26): [("assignment", 0)],
+        date(2025, 12, 4): [("before", 7)],
+        date(2025, 12, 10): [("before", 3)],
+        date(2025, 12, 12): [("before", 1)],
+        date(2025, 12, 15): [("due", 0)],
+        date(2025, 12, 16): [("overdue", 0)],
+        date(2025, 12, 18): [("overdue", 1), ("escalation", 1)],
+    }
+
+
+def test_each_escalation_level_is_reached_once_and_recorded(app: App, tmp_path: Path) -> None:
+    load(app, tmp_path)
+    for day in working_days(app, date(2025, 12, 16), date(2026, 1, 20)):
+        sweep(app, at(day))
+        sweep(app, at(day, 14))
+    escalations = [level for kind, level in notices(app) if kind == "escalation"]
+    assert escalations == [1, 2, 3]
+    with app.session() as session:
+        events = session.exec(
+            select(TaskEventRow).where(col(TaskEventRow.payload).is_not(None))
+        ).all()
+        task_row = session.get(TaskRow, 1)
+    levels = [e.payload.get("escalation_level") for e in events if "escalation_level" in e.payload]
+    assert levels == [1, 2, 3]
+    assert task_row is not None
+    assert task_row.escalation_level == 3
+    mails = {m.subject.split("]")[0] + "]": m for m in outbox(app) if m.kind == "escalation"}
+    unit_level, parent_level, leader_level = (
+        mails["[Đôn đốc khẩn]"],
+        mails["[Báo cáo vượt cấp]"],
+        mails["[Chuyển lãnh đạo xem xét]"],
+    )
+    assert (unit_level.to_email, sorted(unit_level.cc)) == (
+        "th@example.vn",
+        ["pho.th@example.vn", "theodoi@example.vn"],
+    )
+    assert (parent_level.to_email, sorted(parent_level.cc)) == (
+        "vp@example.vn",
+        ["th@example.vn", "theodoi@example.vn"],
+    )
+    assert (leader_level.to_email, leader_level.cc) == (
+        "lanhdao@example.vn",
+        ["theodoi@example.vn"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("moment", "why"),
+    [
+        (at(date(2025, 12, 15), 7, 59), "before opening"),
+        (at(date(2025, 12, 15), 17, 0), "at closing time"),
+        (at(date(2025, 12, 13)), "a Saturday"),
+        (at(date(2026, 1, 1)), "New Year's Day"),
+        (at(date(2026, 1, 2)), "the 2026 swapped day off"),
+    ],
+)
+def test_nothing_is_planned_outside_office_hours_or_on_a_day_off(
+    app: App, tmp_path: Path, moment: datetime, why: str
+) -> None:
+    load(app, tmp_path)
+    report = sweep(app, moment)
+    assert not report.in_office_hours, why
+    assert notices(app) == []
+    assert outbox(app) == []
+
+
+def test_a_make_up_working_saturday_is_a_working_day_for_the_sweep(
+    app: App, tmp_path: Path
+) -> None:
+    load(app, tmp_path, directive(issued_on="2026-01-05", tasks=[task(deadline="2026-01-20")]))
+    report = sweep(app, at(date(2026, 1, 10)))  # Sat 10/01/2026, worked in exchange for 02/01
+    assert report.in_office_hours
+    assert notices(app) == [("assignment", 0), ("before", 7)]
+
+
+def test_one_digest_per_recipient_lists_all_their_due_items(app: App, tmp_path: Path) -> None:
+    load(
+        app,
+        tmp_path,
+        directive(
+            "1/TB",
+            task("Việc một", deadline="2025-12-15"),
+            task("Việc hai", deadline="2025-12-15"),
+            task("Việc ba", deadline="2025-12-16"),
+            task("Việc của Vụ PL", deadline="2025-12-15", lead_unit="PL"),
+        ),
+    )
+    sweep(app, at(date(2025, 11, 26)))  # the assignment notices
+    report = sweep(app, at(date(2025, 12, 10)))
+    digests = sorted((m["to"], m["items"]) for m in report.mails)
+    assert digests == [("pl@example.vn", 1), ("th@example.vn", 3)]
+    th = next(
+        m for m in outbox(app) if m.to_email == "th@example.vn" and m.kind == "reminder_digest"
+    )
+    for title in ("Việc một", "Việc hai", "Việc ba"):
+        assert title in th.body_text
+        assert title in th.body_html
+
+
+def test_a_completed_task_hears_nothing_more(app: App, tmp_path: Path) -> None:
+    load(app, tmp_path)
+    sweep(app, at(date(2025, 11, 26)))
+    with app.session() as session:
+        tasks.change_status(
+            session, 1, Status.SUBMITTED, at=at(date(2025, 12, 1)), actor="th", note=""
+        )
+        tasks.change_status(
+            session, 1, Status.COMPLETED, at=at(date(2025, 12, 2)), actor="vp", note="Đạt"
+        )
+    for day in working_days(app, date(2025, 12, 3), date(2025, 12, 31)):
+        sweep(app, at(day))
+    assert notices(app) == [("assignment", 0)]
+    assert [m.kind for m in outbox(app)] == ["assignment"]
+
+
+def test_a_completion_decision_is_mailed_with_the_change(app: App, tmp_path: Path) -> None:
+    load(app, tmp_path)
+    with app.session() as session:
+        notifier = app.notifier()
+        tasks.change_status(
+            session, 1, Status.SUBMITTED, at=at(date(2025, 12, 1)), actor="th", note=""
+        )
+        tasks.change_status(
+            session,
+            1,
+            Status.RETURNED,
+            at=at(date(2025, 12, 2)),
+            actor="vp",
+            note="Bổ sung số liệu",
+            notifier=notifier,
+        )
+    (mail,) = outbox(app)
+    assert (mail.kind, mail.to_email) == ("completion_returned", "th@example.vn")
+    assert "Bổ sung số liệu" in mail.body_text
+
+
+def test_an_extension_rearms_reminders_for_the_new_deadline_and_starts_a_new_ladder(
+    app: App, tmp_path: Path
+) -> None:
+    load(app, tmp_path)
+    for day in working_days(app, date(2025, 12, 16), date(2025, 12, 19)):
+        sweep(app, at(day))
+    with app.session() as session:
+        tasks.extend(
+            session, 1, until=date(2026, 1, 15), reason="Chờ số liệu", at=at(date(2025, 12, 19), 10),
+            actor="vp", notifier=app.notifier(),
+        )  # fmt: skip
+        assert (row := session.get(TaskRow, 1)) is not None
+        assert row.escalation_level == 0
+    before = len(notices(app))
+    for day in working_days(app, date(2025, 12, 22), date(2026, 1, 20)):
+        sweep(app, at(day))
+    assert notices(app)[before:] == [
+        ("before", 7),
+        ("before", 3),
+        ("before", 1),
+        ("due", 0),
+        ("overdue", 0),
+        ("overdue", 1),
+        ("escalation", 1),
+    ]
+    assert any(m.kind == "extension_decision" for m in outbox(app))
+
+
+def test_a_monthly_obligation_gets_its_next_period_once(app: App, tmp_path: Path) -> None:
+    load(
+        app,
+        tmp_path,
+        directive(
+            "2/TB",
+            task("Báo cáo tháng", deadline=None, recurrence="monthly", coordinating_units=["PL"]),
+        ),
+    )
+    with app.session() as session:
+        first = session.get(TaskRow, 1)
+    assert first is not None
+    assert first.deadline == date(2025, 12, 31)  # the first period's last working day
+    for moment in (at(date(2026, 1, 5)), at(date(2026, 1, 5), 10), at(date(2026, 1, 6))):
+        sweep(app, moment)
+    with app.session() as session:
+        rows = session.exec(select(TaskRow).order_by(col(TaskRow.id))).all()
+    assert [(r.period, r.deadline, r.status) for r in rows] == [
+        (0, date(2025, 12, 31), "assigned"),
+        (1, date(2026, 1, 30), "assigned"),  # Sat 31/01 → the last working day, Fri 30/01
+    ]
+    assert rows[1].series_id == rows[0].id
+
+
+def test_a_dry_run_writes_nothing(app: App, tmp_path: Path) -> None:
+    load(app, tmp_path)
+    report = sweep(app, at(date(2025, 12, 18)), dry_run=True)
+    assert report.dry_run
+    assert len(report.mails) >= 2
+    assert notices(app) == []
+    assert outbox(app) == []
+
+
+def _sweep_in_another_process(url: str, moment: datetime, barrier: object, results: object) -> None:
+    from tests.conftest import make_app
+
+    application = make_app(url)
+    barrier.wait()  # type: ignore[attr-defined]
+    report = sweep(application, moment)
+    application.engine.dispose()
+    results.put(len(report.mails))  # type: ignore[attr-defined]
+
+
+def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
+    app: App, tmp_path: Path, database_url: str
+) -> None:
+    load(
+        app,
+        tmp_path,
+        directive(
+            "3/TB",
+            *(
+                task(f"Việc {i}", deadline="2025-12-15", lead_unit=("TH", "PL")[i % 2])
+                for i in range(40)
+            ),
+        ),
+    )
+    sweep(app, at(date(2025, 11, 26)))  # assignments out of the way
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    moment = at(date(2025, 12, 18))
+    queue = context.Queue()
+    workers = [
+        context.Process(
+            target=_sweep_in_another_process, args=(database_url, moment, barrier, queue)
+        )
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    with app.session() as session:
+        per_key = session.exec(
+            select(NoticeRow.task_id, NoticeRow.kind, NoticeRow.level, func.count()).group_by(
+                NoticeRow.task_id, NoticeRow.kind, NoticeRow.level
+            )
+        ).all()
+        escalation_events = session.exec(
+            select(func.count())
+            .select_from(TaskEventRow)
+            .where(TaskEventRow.actor == "dondoc (tự động)")
+        ).one()
+    assert all(count == 1 for *_, count in per_key)
+    assert sorted((kind, level) for _, kind, level, _ in per_key).count(("escalation", 1)) == 40
+    assert escalation_events == 40  # one level-1 event per task, not two
+    assert sum(results) == len([m for m in outbox(app) if m.kind != "assignment"])
