@@ -17,6 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from engine.bootstrap import App
+from engine.clock import SystemClock
 from engine.domain.policy import in_office_hours
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.sweep import SweepReport, sweep
@@ -56,7 +57,8 @@ def build_scheduler(
         coalesce=True,
         max_instances=1,
         misfire_grace_time=None,
-        next_run_time=app.clock.now(),  # once at start-up, then every interval
+        # the scheduler keeps real time, whatever clock the engine is given
+        next_run_time=SystemClock().now(),  # once at start-up, then every interval
     )
     return scheduler
 

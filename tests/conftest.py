@@ -17,6 +17,8 @@ from engine.bootstrap import App, bootstrap
 from engine.clock import FixedClock
 from engine.settings import Settings
 
+pytest_plugins = ["tests.smtp_server"]  # the `smtp_server` fixture: aiosmtpd on 127.0.0.1
+
 PG_ADMIN_URL = os.environ.get("DONDOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IMPORTED_AT = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)  # 09:00 in Ha Noi, the issue date
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,23 @@ def test_an_office_day_off_changes_the_calendar(loaded) -> None:  # type: ignore
     assert "29/12/2025 Thứ Hai Nghỉ Nghỉ theo quyết định của cơ quan" in loaded(
         "calendar", "show", "2025"
     )
+
+
+def test_a_dry_run_sweep_says_what_it_would_send_and_stores_nothing(loaded) -> None:  # type: ignore[no-untyped-def]
+    out = loaded("sweep", "--as-of", "2025-12-18T09:00", "--dry-run")
+    assert "Bản thử:" in out
+    assert "Giao nhiệm vụ" in out
+    assert "th@example.vn" in out
+    assert "[]" in loaded("outbox", "list", "--json")
+
+
+def test_the_sweep_fills_the_outbox_and_outbox_show_prints_the_mail(loaded) -> None:  # type: ignore[no-untyped-def]
+    assert "ngoài giờ làm việc" in loaded("sweep", "--as-of", "2025-12-18T18:30")
+    out = loaded("sweep", "--as-of", "2025-12-18T09:00")
+    assert "thư vào hàng đợi" in out
+    rows = json.loads(loaded("outbox", "list", "--json"))
+    assert {r["status"] for r in rows} == {"pending"}
+    assignment = next(r for r in rows if r["kind"] == "assignment")
+    shown = loaded("outbox", "show", str(assignment["id"]))
+    assert "Kính gửi: Đồng chí Vụ trưởng" in shown
+    assert "Chờ gửi" in loaded("outbox", "list")
