@@ -26,6 +26,8 @@ from engine.domain.lifecycle import Status
 from engine.domain.policy import in_office_hours
 from engine.i18n import (
     CATEGORY_STYLE,
+    KIND_LABEL,
+    OUTBOX_STATUS,
     RECURRENCE,
     WEEKDAYS,
     category_label,
@@ -488,23 +490,6 @@ def task_extend(
 
 
 # -- reminders, escalation and mail ---------------------------------------------------------
-
-KIND_LABEL = {
-    "assignment": ("Giao nhiệm vụ", "Assignment"),
-    "reminder_digest": ("Nhắc việc", "Reminder"),
-    "overdue": ("Đôn đốc quá hạn", "Overdue"),
-    "escalation": ("Báo cáo vượt cấp", "Escalation"),
-    "extension_decision": ("Gia hạn", "Extension decision"),
-    "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
-    "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
-    "delivery_failed": ("Thư không gửi được", "Delivery failed"),
-}
-OUTBOX_STATUS = {
-    "pending": ("Chờ gửi", "Pending"),
-    "sending": ("Đang gửi", "Sending"),
-    "sent": ("Đã gửi", "Sent"),
-    "failed": ("Không gửi được", "Failed"),
-}
 
 
 def print_sweep(report: SweepReport) -> None:

@@ -24,7 +24,7 @@ from sqlmodel import col, select
 
 from engine import cli
 from engine.bootstrap import bootstrap
-from engine.i18n import pick
+from engine.i18n import KIND_LABEL, pick
 from engine.settings import Settings
 from engine.store.tables import DirectiveRow, OutboxRow, TaskRow
 
@@ -205,7 +205,7 @@ def _sent_table(url: str) -> None:
         name = mails[-1].to_name
         table.add_row(
             f"{name} <{email}>" if name else email,
-            pick(cli.KIND_LABEL.get(kind, (kind, kind)), "vi"),
+            pick(KIND_LABEL.get(kind, (kind, kind)), "vi"),
             str(len(mails)),
             span,
             mails[-1].subject,

@@ -45,6 +45,23 @@ RECURRENCE = {
     "ongoing": ("Thường xuyên", "Ongoing"),
 }
 
+KIND_LABEL = {
+    "assignment": ("Giao nhiệm vụ", "Assignment"),
+    "reminder_digest": ("Nhắc việc", "Reminder"),
+    "overdue": ("Đôn đốc quá hạn", "Overdue"),
+    "escalation": ("Báo cáo vượt cấp", "Escalation"),
+    "extension_decision": ("Gia hạn", "Extension decision"),
+    "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
+    "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
+    "delivery_failed": ("Thư không gửi được", "Delivery failed"),
+}
+OUTBOX_STATUS = {
+    "pending": ("Chờ gửi", "Pending"),
+    "sending": ("Đang gửi", "Sending"),
+    "sent": ("Đã gửi", "Sent"),
+    "failed": ("Không gửi được", "Failed"),
+}
+
 WORDS = {
     "id": ("Mã", "ID"),
     "directive": ("Văn bản", "Directive"),

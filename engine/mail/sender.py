@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
+from email import message_from_bytes
+from email import policy as email_policy
 from email.message import EmailMessage
 from typing import Literal
 
 import aiosmtplib
+from aiosmtplib.email import extract_recipients, extract_sender, flatten_message
 from pydantic import SecretStr
 
 from engine.settings import Settings
@@ -34,6 +37,29 @@ class SendResult:
     ok: bool
     permanent: bool = False
     error: str = ""  # the server's reply ("550 5.1.1 <x@y>: no such user"), or what went wrong
+
+
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A message flattened ahead of sending (it may be done in another process)."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes  # as aiosmtplib would send it to a server with 8BITMIME
+    utf8: bool  # an address is not ASCII: the server must offer SMTPUTF8
+
+
+def prepare(message: EmailMessage) -> PreparedMessage:
+    """Flatten `message` as `aiosmtplib.SMTP.send_message` would (Bcc left out)."""
+    sender = extract_sender(message)
+    recipients = tuple(extract_recipients(message))
+    if sender is None or not recipients:
+        raise ValueError("a message needs a From and at least one recipient")
+    utf8 = not (sender + "".join(recipients)).isascii()
+    return PreparedMessage(sender, recipients, flatten_message(message, utf8=utf8), utf8)
+
+
+Outgoing = EmailMessage | PreparedMessage
 
 
 class _Unreachable(Exception):
@@ -91,7 +117,7 @@ class SmtpSender:
             f"concurrency={self.concurrency})"
         )
 
-    async def send_many(self, messages: list[tuple[int, EmailMessage]]) -> list[SendResult]:
+    async def send_many(self, messages: Sequence[tuple[int, Outgoing]]) -> list[SendResult]:
         """Send every message, at most `concurrency` at a time; one result each, in order.
 
         1. Each worker takes a connection (an idle one from an earlier call, or a new
@@ -104,22 +130,38 @@ class SmtpSender:
            fail at once (temporarily) instead of each waiting for its own timeout.
         4. Nothing is raised for a refused message: it becomes a result.
         """
+        results = await self.send_stream(_each(messages))
+        order = {row_id: index for index, (row_id, _) in enumerate(messages)}
+        return sorted(results, key=lambda r: order[r.row_id])
+
+    async def send_stream(self, messages: AsyncIterable[tuple[int, Outgoing]]) -> list[SendResult]:
+        """As `send_many`, for messages still being built: sending starts with the first.
+
+        Results come in the order the sends finished.
+        """
         self._adopt_running_loop()
         self._connect_failures = 0
         self._down = None
-        results: list[SendResult | None] = [None] * len(messages)
-        work: Iterator[tuple[int, tuple[int, EmailMessage]]] = iter(enumerate(messages))
+        results: list[SendResult] = []
+        queue: asyncio.Queue[tuple[int, Outgoing] | None] = asyncio.Queue()
 
         async def worker() -> None:
             client = self._idle.pop() if self._idle else self._client()
             try:
-                for index, (row_id, message) in work:
-                    results[index] = await self._send_one(client, row_id, message)
+                while (item := await queue.get()) is not None:
+                    results.append(await self._send_one(client, *item))
             finally:
                 self._idle.append(client)
 
-        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(messages)))))
-        return [r for r in results if r is not None]
+        workers = [asyncio.create_task(worker()) for _ in range(self.concurrency)]
+        try:
+            async for item in messages:
+                queue.put_nowait(item)
+        finally:
+            for _ in workers:
+                queue.put_nowait(None)
+            await asyncio.gather(*workers)
+        return results
 
     async def aclose(self) -> None:
         """Say QUIT on every idle connection (best effort) and forget them."""
@@ -164,14 +206,14 @@ class SmtpSender:
         self._connect_failures = 0
 
     async def _send_one(
-        self, client: aiosmtplib.SMTP, row_id: int, message: EmailMessage
+        self, client: aiosmtplib.SMTP, row_id: int, message: Outgoing
     ) -> SendResult:
         for attempt in (1, 2):
             reused = client.is_connected
             try:
                 if not reused:
                     await self._connect(client)
-                refused, _reply = await client.send_message(message)
+                refused, _reply = await _transmit(client, message)
             except _Unreachable as exc:
                 return SendResult(row_id, ok=False, permanent=False, error=str(exc))
             except aiosmtplib.SMTPRecipientsRefused as exc:
@@ -219,3 +261,35 @@ class SmtpSender:
         for form in forms:
             text = text.replace(form, "***")
         return text
+
+
+async def _transmit(
+    client: aiosmtplib.SMTP, message: Outgoing
+) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+    """One mail transaction, for a message built here or flattened beforehand."""
+    if isinstance(message, EmailMessage):
+        return await client.send_message(message)
+    if client.is_ehlo_or_helo_needed:
+        try:
+            await client.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            await client.helo()
+    options: list[str] = []
+    data = message.data
+    if message.utf8:
+        if not client.supports_extension("smtputf8"):
+            raise aiosmtplib.SMTPNotSupported("the server does not offer SMTPUTF8")
+        options.append("SMTPUTF8")
+    if client.supports_extension("8bitmime"):
+        options.append("BODY=8BITMIME")
+    elif not data.isascii():  # rare: a server without 8BITMIME gets 7-bit transfer encodings
+        again = message_from_bytes(data, policy=email_policy.default)
+        data = flatten_message(again, utf8=message.utf8, cte_type="7bit")
+    return await client.sendmail(
+        message.sender, list(message.recipients), data, mail_options=options
+    )
+
+
+async def _each(messages: Sequence[tuple[int, Outgoing]]) -> AsyncIterator[tuple[int, Outgoing]]:
+    for item in messages:
+        yield item

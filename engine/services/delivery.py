@@ -10,11 +10,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import multiprocessing
+import os
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, func, or_, update
@@ -24,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from engine.bootstrap import App
 from engine.mail.message import message_from_outbox
-from engine.mail.sender import SendResult, SmtpSender
+from engine.mail.sender import Outgoing, SendResult, SmtpSender, prepare
 from engine.settings import Settings
 from engine.store.tables import OutboxRow
 
@@ -33,6 +36,9 @@ from engine.store.tables import OutboxRow
 CLAIM_FOR = timedelta(minutes=10)
 FAILURE_NOTICE_KIND = "delivery_failed"
 OUTBOX = SQLModel.metadata.tables["outbox"]
+#: from this many rows in the first batch, messages are built in worker processes
+BUILD_IN_PROCESSES_FROM = 200
+BUILD_CHUNK = 50  # rows per task for a worker process
 
 
 @dataclass(frozen=True)
@@ -94,11 +100,14 @@ def deliver(
     now: datetime | None = None,
     policy_ok: bool = True,
     batch: int = 500,
+    build_workers: int | None = None,
 ) -> DeliveryReport:
     """Send every due outbox row, batch by batch, until none is due; say what happened.
 
     `now` fixes the instant (tests, re-runs); without it the app's clock is read for each
     batch. `policy_ok` is the caller's verdict on office hours: when False nothing is sent.
+    `build_workers` processes build the messages (0: in this process; None: decide by
+    the size of the first batch and the number of cores).
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
@@ -109,19 +118,20 @@ def deliver(
             ).one()
         return DeliveryReport(skipped_outside_hours=due, outside_hours=True)
     sender = sender or SmtpSender.from_settings(app.settings)
-    return _run(_deliver(app, sender, _fixed(now) if now is not None else app.clock.now, batch))
+    clock = _fixed(now) if now is not None else app.clock.now
+    return _run(_deliver(app, sender, clock, batch, build_workers))
 
 
 def _fixed(at: datetime) -> Callable[[], datetime]:
     return lambda: at
 
 
-def _run(coroutine: Any) -> DeliveryReport:
+def _run(coroutine: Coroutine[Any, Any, DeliveryReport]) -> DeliveryReport:
     """asyncio.run, also from a caller that is itself inside a running event loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)  # type: ignore[no-any-return]
+        return asyncio.run(coroutine)
     out: list[DeliveryReport] = []
     thread = threading.Thread(target=lambda: out.append(asyncio.run(coroutine)))
     thread.start()
@@ -131,44 +141,134 @@ def _run(coroutine: Any) -> DeliveryReport:
     return out[0]
 
 
+Building = asyncio.Future[list[tuple[int, Outgoing | str]]]
+
+
+@dataclass
+class _Batch:
+    """Claimed rows, and their messages: being built in worker processes, or built on demand."""
+
+    rows: list[OutboxRow]
+    claimed_at: datetime
+    chunks: list[tuple[list[OutboxRow], Building]] = field(default_factory=list)
+    unbuildable: list[SendResult] = field(default_factory=list)
+
+    def start(self, pool: ProcessPoolExecutor | None, settings: Settings) -> _Batch:
+        if pool is not None:
+            loop = asyncio.get_running_loop()
+            for i in range(0, len(self.rows), BUILD_CHUNK):
+                rows = self.rows[i : i + BUILD_CHUNK]
+                data = [row.model_dump() for row in rows]
+                future = loop.run_in_executor(
+                    pool, _build_chunk, data, settings.office_name, settings.mail_from
+                )
+                self.chunks.append((rows, future))
+        return self
+
+    async def messages(self, settings: Settings) -> AsyncIterator[tuple[int, Outgoing]]:
+        """Each message as soon as it is built; a row that cannot be goes to `unbuildable`."""
+        chunks: list[tuple[list[OutboxRow], Building | None]] = [*self.chunks] or [
+            (self.rows, None)
+        ]
+        for rows, future in chunks:
+            built: list[tuple[int, Outgoing | str]] | None = None
+            if future is not None:
+                try:
+                    built = await future
+                except BrokenProcessPool:  # build this chunk here
+                    built = None
+            for row_id, message in built or _build_here(settings, rows):
+                if isinstance(message, str):
+                    self.unbuildable.append(SendResult(row_id, False, True, message))
+                else:
+                    yield row_id, message
+                if future is None:
+                    await asyncio.sleep(0)  # let the first messages go while the rest are built
+
+
 async def _deliver(
-    app: App, sender: SmtpSender, clock: Callable[[], datetime], batch: int
+    app: App,
+    sender: SmtpSender,
+    clock: Callable[[], datetime],
+    batch: int,
+    build_workers: int | None,
 ) -> DeliveryReport:
     """1. Claim a batch of due rows and commit the claim.
-    2. Build their messages and send them over the sender's reused connections.
-    3. Record every result, and any failure notice, in one transaction.
-    4. Again, until nothing is due (failure notices made in 3 go out in a later round).
+    2. Build their messages (in worker processes when the batch is big: building a mail
+       with Vietnamese headers costs more CPU than sending it).
+    3. Claim the next batch, so that it is being built meanwhile, and send this one over
+       the sender's reused connections, each message as soon as it is built.
+    4. Record every result of this batch, and any failure notice, in one transaction.
+    5. Go on with the next batch; claim again when there was none, since a failure
+       notice made in 4 is itself due. Stop when nothing is due.
     """
-    report = DeliveryReport()
     settings = app.settings
+    report = DeliveryReport()
+    pool: ProcessPoolExecutor | None = None
+
+    def claim() -> _Batch | None:
+        at = clock()
+        rows = _claim(app.engine, at, batch)
+        return _Batch(rows, at).start(pool, settings) if rows else None
+
     try:
-        while True:
-            claimed_at = clock()
-            rows = _claim(app.engine, claimed_at, batch)
-            if not rows:
-                return report
-            messages, unbuildable = _messages(settings, rows)
-            results = [*unbuildable, *await sender.send_many(messages)]
-            report += _record(app.engine, settings, rows, results, claimed_at, clock())
+        current = claim()
+        if current is None:
+            return report
+        workers = _build_workers(len(current.rows)) if build_workers is None else build_workers
+        if workers > 0:
+            pool = _build_pool(workers)
+            current.start(pool, settings)
+        while current is not None:
+            ahead = claim()
+            sent = await sender.send_stream(current.messages(settings))
+            results = [*current.unbuildable, *sent]
+            report += _record(
+                app.engine, settings, current.rows, results, current.claimed_at, clock()
+            )
+            current = ahead or claim()
+        return report
     finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         await sender.aclose()
 
 
-def _messages(
+def _build_workers(rows: int) -> int:
+    cores = os.cpu_count() or 1
+    return min(cores, 4) if cores > 1 and rows >= BUILD_IN_PROCESSES_FROM else 0
+
+
+def _build_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers start from a clean process with the mail modules loaded, not
+    # from a fork of this one with its threads and database connections
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _build(row: OutboxRow, office_name: str, mail_from: str, flat: bool) -> Outgoing | str:
+    """The row's message (flattened ahead when `flat`), or why it cannot be built."""
+    try:
+        message = message_from_outbox(row, office_name, mail_from)
+        return prepare(message) if flat else message
+    except (ValueError, TypeError, IndexError) as exc:
+        return f"không tạo được thư / cannot build the message: {exc}"
+
+
+def _build_here(
     settings: Settings, rows: Sequence[OutboxRow]
-) -> tuple[list[tuple[int, EmailMessage]], list[SendResult]]:
-    """The rows' messages, and a permanent failure for a row no message can be built from."""
-    messages: list[tuple[int, EmailMessage]] = []
-    unbuildable: list[SendResult] = []
+) -> Iterator[tuple[int, Outgoing | str]]:
     for row in rows:
-        try:
-            message = message_from_outbox(row, settings.office_name, settings.mail_from)
-        except (ValueError, TypeError, IndexError) as exc:
-            error = f"không tạo được thư / cannot build the message: {exc}"
-            unbuildable.append(SendResult(_id(row), ok=False, permanent=True, error=error))
-        else:
-            messages.append((_id(row), message))
-    return messages, unbuildable
+        yield _id(row), _build(row, settings.office_name, settings.mail_from, flat=False)
+
+
+def _build_chunk(
+    rows: list[dict[str, Any]], office_name: str, mail_from: str
+) -> list[tuple[int, Outgoing | str]]:
+    """In a worker process: build and flatten each row's message (bytes travel back)."""
+    built = (OutboxRow(**data) for data in rows)
+    return [(_id(row), _build(row, office_name, mail_from, flat=True)) for row in built]
 
 
 def _id(row: OutboxRow) -> int:

@@ -302,21 +302,12 @@ def extend(
                 reason=reason,
                 payload=requested,
             )
-        if refuse:
-            payload: dict[str, Any] = {
-                "decision": "refused",
-                "deadline": old.isoformat() if old else None,
-            }
-            _move(
-                session,
-                task,
-                Status.IN_PROGRESS,
-                at=at,
-                actor=actor,
-                reason=reason,
-                payload=payload,
-            )
-        else:
+        payload: dict[str, Any] = {
+            "decision": "refused",
+            "deadline": old.isoformat() if old else None,
+        }
+        marks: dict[str, Any] = {}
+        if not refuse:
             assert until is not None
             payload = {
                 "decision": "approved",
@@ -330,16 +321,16 @@ def extend(
                 "escalation_level": 0,  # a new ladder against the new deadline
                 "next_instance_on": next_instance_on(until, recurrence),
             }
-            _move(
-                session,
-                task,
-                Status.IN_PROGRESS,
-                at=at,
-                actor=actor,
-                reason=reason,
-                payload=payload,
-                values=marks,
-            )
+        _move(
+            session,
+            task,
+            Status.IN_PROGRESS,
+            at=at,
+            actor=actor,
+            reason=reason,
+            payload=payload,
+            values=marks,
+        )
         decision = {
             "approved": not refuse,
             "old_deadline": old,
