@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.lifecycle import Status
+from engine.domain.model import DirectiveSpec, Unit
 from engine.domain.recurrence import next_instance_on
-from engine.intake.readers import read_directives, read_units
+from engine.intake.readers import Located, read_directives, read_units
 from engine.intake.validate import DraftNote, validate_directives, validate_units
 from engine.services.convert import fill_unit_row, unit_from_row
 from engine.store.tables import (
@@ -77,12 +79,61 @@ def import_directives(
     Tasks with all six clears start `assigned`; the others are stored as drafts and
     listed in the result with what they lack.
     """
-    units = {row.code: unit_from_row(row) for row in session.exec(select(UnitRow)).all()}
-    references = set(session.exec(select(DirectiveRow.reference)).all())
+    units, references = _directory(session)
     records, reader_problems = read_directives(path)
     specs, drafts = validate_directives(
         records, units, references, calendar, strict=strict, reader_problems=reader_problems
     )
+    count = _store_directives(
+        session, specs, drafts, calendar, now, actor, f"Nhập từ tệp {path.name}"
+    )
+    return DirectiveImport([s.reference for s in specs], count, drafts)
+
+
+def import_directive_record(
+    session: Session,
+    data: dict[str, Any],
+    calendar: WorkingCalendar,
+    now: datetime,
+    actor: str,
+    *,
+    source: str = "Prefect form",
+    strict: bool = False,
+) -> DirectiveImport:
+    """Store one directive given as a record (a form's data, shaped like one directive
+    of a YAML file), checked exactly as a file's directive is.
+
+    Problems are located in `source` ("Prefect form, tasks[0], trường 'deadline': …");
+    a refused record changes nothing.
+    """
+    units, references = _directory(session)
+    specs, drafts = validate_directives(
+        [Located(data, source)], units, references, calendar, strict=strict
+    )
+    count = _store_directives(session, specs, drafts, calendar, now, actor, f"Nhập từ {source}")
+    return DirectiveImport([s.reference for s in specs], count, drafts)
+
+
+def _directory(session: Session) -> tuple[dict[str, Unit], set[str]]:
+    """The units a directive may name, and the references already stored."""
+    units = {row.code: unit_from_row(row) for row in session.exec(select(UnitRow)).all()}
+    references = set(session.exec(select(DirectiveRow.reference)).all())
+    return units, references
+
+
+def _store_directives(
+    session: Session,
+    specs: list[DirectiveSpec],
+    drafts: list[DraftNote],
+    calendar: WorkingCalendar,
+    now: datetime,
+    actor: str,
+    reason: str,
+) -> int:
+    """Write validated directives and their tasks in one transaction; the number of tasks.
+
+    `reason` is the first event of every task (where it came from).
+    """
     draft_keys = {(d.reference, d.task_index): d for d in drafts}
     count = 0
     try:
@@ -138,7 +189,7 @@ def import_directives(
                         actor=actor,
                         from_status=None,
                         to_status=status.value,
-                        reason=f"Nhập từ tệp {path.name}",
+                        reason=reason,
                         payload={"deadline": task.deadline.isoformat() if task.deadline else None},
                     )
                 )
@@ -147,4 +198,4 @@ def import_directives(
     except Exception:
         session.rollback()
         raise
-    return DirectiveImport([s.reference for s in specs], count, drafts)
+    return count

@@ -1,0 +1,508 @@
+"""What a coordinator sees in Prefect: table and markdown artifacts, and run tags.
+
+Each directive has an artifact keyed by its reference number (`van-ban-45-tb-vpctn`),
+updated by every run that touches it, and each such run is tagged `van-ban:45/TB-VPCTN`.
+The builders here read the database (call them in a worker thread); `publish` sends
+everything to the Prefect API in one task, the only one here that retries.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import get_run_logger, task
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.context import FlowRunContext
+from sqlmodel import Session, col, select
+
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.categories import CATEGORY_ORDER
+from engine.domain.lifecycle import Status
+from engine.i18n import (
+    KIND_LABEL,
+    RECURRENCE,
+    category_label,
+    pick,
+    short_date,
+    status_label,
+    word,
+)
+from engine.services.delivery import DeliveryReport
+from engine.services.sweep import SweepReport
+from engine.services.tasks import TaskLine, list_tasks
+from engine.store.tables import DirectiveRow, NoticeRow, OutboxRow, TaskRow
+
+#: most rows a run's table shows; the rest are counted ("… and 12 more")
+MAX_ROWS = 200
+
+#: labels the CLI writes inline, for the tables here
+LABELS = {
+    "number": ("STT", "No."),
+    "to": ("Gửi", "To"),
+    "cc": ("Đồng gửi", "Cc"),
+    "items": ("Số việc", "Items"),
+    "subject": ("Tiêu đề", "Subject"),
+    "level": ("Mức", "Level"),
+    "attempts": ("Số lần gửi", "Attempts"),
+    "error": ("Lỗi", "Error"),
+    "next_attempt": ("Gửi lại lúc", "Next attempt"),
+}
+
+
+def label(key: str, lang: str) -> str:
+    return pick(LABELS[key], lang) if key in LABELS else word(key, lang)
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII letters, digits and dashes (an artifact key): '45/TB-VPCTN' ->
+    '45-tb-vpctn', '12/NĐ-CP' -> '12-nd-cp'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def directive_key(reference: str) -> str:
+    """The key of a directive's artifact: 'van-ban-45-tb-vpctn'."""
+    return f"van-ban-{slug(reference)}"
+
+
+def directive_tag(reference: str) -> str:
+    """The tag of a run that touched a directive: 'van-ban:45/TB-VPCTN'."""
+    return f"van-ban:{reference}"
+
+
+def task_tag(task_id: int) -> str:
+    return f"nhiem-vu:{task_id}"
+
+
+# -- what gets published ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str | None
+    rows: list[dict[str, Any]]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Markdown:
+    key: str | None
+    markdown: str
+    description: str = ""
+
+
+@dataclass
+class Publication:
+    """Everything one run publishes: artifacts, and tags added to the run itself."""
+
+    artifacts: list[Table | Markdown] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@task(name="publish-artifacts", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
+async def publish(publication: Publication) -> None:
+    """Tag the run and create its artifacts (a new version of each key): calls to the
+    Prefect API, retried when it does not answer."""
+    if publication.tags:
+        await tag_current_run(publication.tags)
+    for artifact in publication.artifacts:
+        if isinstance(artifact, Table):
+            await acreate_table_artifact(
+                artifact.rows, key=artifact.key, description=artifact.description or None
+            )
+        else:
+            await acreate_markdown_artifact(
+                artifact.markdown, key=artifact.key, description=artifact.description or None
+            )
+
+
+async def tag_current_run(tags: Iterable[str]) -> None:
+    """Add tags to the flow run in progress (Prefect sets a run's tags when it is
+    created; these are known only once the run has read its input)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return
+    run = context.flow_run
+    wanted = sorted(set(run.tags) | set(tags))
+    if wanted == sorted(run.tags):
+        return
+    async with get_client() as client:
+        await client.update_flow_run(run.id, tags=wanted)
+    run.tags = wanted
+
+
+async def publish_refusal(message: str, key: str | None, lang: str) -> None:
+    """Show a refused run's message where the coordinator looks; never hide the refusal
+    behind a failure to publish it."""
+    heading = "Không thực hiện được" if lang == "vi" else "Not done"
+    try:
+        await publish(Publication([Markdown(key, f"## {heading}\n\n```text\n{message}\n```")]))
+    except Exception:  # the run fails with the message anyway
+        get_run_logger().warning("could not publish the refusal as an artifact", exc_info=True)
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def cell(value: object) -> str:
+    """A markdown table cell: one line, pipes escaped."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |"]
+    lines.append("|" + "---|" * len(headers))
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _more(total: int, lang: str) -> str:
+    left = total - MAX_ROWS
+    if left <= 0:
+        return ""
+    return f"\n\n… và {left} dòng khác." if lang == "vi" else f"\n\n… and {left} more rows."
+
+
+def standing_text(line: TaskLine, lang: str) -> str:
+    parts = [category_label(line.standing.category, lang)]
+    if line.standing.overdue:
+        parts.append(word("overdue_days", lang, n=line.standing.working_days_overdue))
+    if line.standing.due_soon:
+        parts.append(word("due_soon", lang))
+    return ", ".join(parts)
+
+
+def deadline_text(deadline: date | None, recurrence: str | None, lang: str) -> str:
+    every = pick(RECURRENCE[recurrence], lang) if recurrence in RECURRENCE else ""
+    day = short_date(deadline)
+    if day and every:
+        return f"{day} ({every.lower()})"
+    return day or every or "—"
+
+
+def unit_text(code: str | None, name: str) -> str:
+    if not code:
+        return "—"
+    return f"{name} ({code})" if name else code
+
+
+def task_text(line: TaskLine, lang: str) -> str:
+    text = f"{line.number}. {line.title}" if line.number else line.title
+    if line.missing:
+        missing = "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing)
+        text += f" — {word('missing', lang)} {missing}"
+    return text
+
+
+def task_row(line: TaskLine, lang: str, *, reference: bool = False) -> dict[str, Any]:
+    """One task as a coordinator reads it, under Vietnamese (or English) headers."""
+    row: dict[str, Any] = {word("reference", lang): line.reference} if reference else {}
+    return row | {
+        word("id", lang): line.id,
+        word("task", lang): task_text(line, lang),
+        word("lead_unit", lang): unit_text(line.lead_unit, line.lead_unit_name),
+        word("deadline", lang): deadline_text(line.deadline, line.recurrence, lang),
+        word("status", lang): status_label(line.status, lang),
+        word("category", lang): standing_text(line, lang),
+    }
+
+
+def local(at: datetime, zone: ZoneInfo) -> str:
+    return f"{at.astimezone(zone):%d/%m/%Y %H:%M}"
+
+
+# -- a directive -------------------------------------------------------------------------
+
+
+def directive_table(
+    session: Session, calendar: WorkingCalendar, now: datetime, reference: str, lang: str
+) -> Table:
+    """The directive's tasks and where each stands at `now`: the artifact keyed by its
+    reference, a new version at every run that touches it."""
+    directive = session.exec(select(DirectiveRow).where(DirectiveRow.reference == reference)).one()
+    lines = list_tasks(session, calendar, now, reference=reference)
+    counts = " · ".join(
+        f"{category_label(c, lang)}: {n}"
+        for c in CATEGORY_ORDER
+        if (n := sum(1 for x in lines if x.standing.category == c))
+    )
+    drafts = sum(1 for x in lines if x.status is Status.DRAFT)
+    when = word("as_of", lang, d=local(now, calendar.timezone))
+    description = (
+        f"**{directive.reference}** — {directive.title}\n\n"
+        f"{directive.issuer}, {word('issued_on', lang).lower()} {short_date(directive.issued_on)}"
+        f" — {when}\n\n{word('total', lang)}: {len(lines)}" + (f" — {counts}" if counts else "")
+    )
+    if drafts:
+        description += f" · {word('drafts', lang)}: {drafts}"
+    return Table(directive_key(reference), [task_row(x, lang) for x in lines], description)
+
+
+def directive_tables(
+    session: Session,
+    calendar: WorkingCalendar,
+    now: datetime,
+    references: Iterable[str],
+    lang: str,
+) -> list[Table | Markdown]:
+    return [directive_table(session, calendar, now, r, lang) for r in sorted(set(references))]
+
+
+def reference_of(session: Session, task_id: int) -> str:
+    """The reference number of the directive a task belongs to."""
+    task = session.get(TaskRow, task_id)
+    assert task is not None
+    directive = session.get(DirectiveRow, task.directive_id)
+    assert directive is not None
+    return directive.reference
+
+
+# -- an import ---------------------------------------------------------------------------
+
+
+def import_table(
+    session: Session,
+    calendar: WorkingCalendar,
+    now: datetime,
+    references: list[str],
+    drafts: list[str],
+    lang: str,
+    key: str,
+) -> Table:
+    """The tasks an import created, with their units, deadlines and states; what the
+    drafts lack in the description."""
+    lines = [x for r in references for x in list_tasks(session, calendar, now, reference=r)]
+    description = (
+        f"Đã nhập {len(references)} văn bản ({', '.join(references)}), {len(lines)} nhiệm vụ."
+        if lang == "vi"
+        else f"Imported {len(references)} directive(s) ({', '.join(references)}), {len(lines)} tasks."
+    )
+    if drafts:
+        description += "\n\n" + (
+            f"{len(drafts)} nhiệm vụ lưu ở dạng dự thảo vì chưa đủ 6 rõ:"
+            if lang == "vi"
+            else f"{len(drafts)} task(s) stored as drafts, lacking some of the six clears:"
+        )
+        description += "".join(f"\n- {d}" for d in drafts)
+    return Table(key, [task_row(x, lang, reference=True) for x in lines], description)
+
+
+# -- the sweep ---------------------------------------------------------------------------
+
+
+def touched_references(session: Session, report: SweepReport) -> list[str]:
+    """Directives with a task this sweep said something about: a notice in one of the
+    mails it queued, an escalation, a new recurring instance, or no address."""
+    outbox_ids = [m["id"] for m in report.mails]
+    task_ids = {t for t, _ in report.escalations} | set(report.instances) | set(report.unaddressed)
+    if outbox_ids:
+        task_ids |= set(
+            session.exec(
+                select(NoticeRow.task_id).where(col(NoticeRow.outbox_id).in_(outbox_ids))
+            ).all()
+        )
+    if not task_ids:
+        return []
+    rows = session.exec(
+        select(DirectiveRow.reference)
+        .join(TaskRow, col(TaskRow.directive_id) == col(DirectiveRow.id))
+        .where(col(TaskRow.id).in_(sorted(task_ids)))
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
+def _task_facts(session: Session, ids: Iterable[int]) -> dict[int, tuple[TaskRow, str]]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(TaskRow, DirectiveRow.reference)
+        .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
+        .where(col(TaskRow.id).in_(wanted))
+    ).all()
+    return {t.id: (t, ref) for t, ref in rows if t.id is not None}
+
+
+def sweep_markdown(
+    session: Session, report: SweepReport, zone: ZoneInfo, lang: str, key: str
+) -> Markdown:
+    """What one sweep planned: the mail queued, each escalation, new recurring tasks,
+    and tasks whose notice found no address."""
+    when = local(report.now, zone)
+    if not report.in_office_hours:
+        text = (
+            f"{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì."
+            if lang == "vi"
+            else f"{when}: outside office hours or a day off — nothing planned."
+        )
+        return Markdown(key, f"## {text}")
+    prefix = ("Bản thử: " if lang == "vi" else "Dry run: ") if report.dry_run else ""
+    summary = prefix + (
+        f"{when}: kiểm tra {report.tasks_checked} nhiệm vụ; {len(report.mails)} thư vào hàng đợi; "
+        f"{len(report.escalations)} lần báo cáo vượt cấp; {len(report.instances)} kỳ mới của nhiệm vụ định kỳ."
+        if lang == "vi"
+        else f"{when}: checked {report.tasks_checked} tasks; {len(report.mails)} mails queued; "
+        f"{len(report.escalations)} escalations; {len(report.instances)} new recurring instances."
+    )
+    parts = [f"## {summary}"]
+    if report.mails:
+        title = "Thư vào hàng đợi" if lang == "vi" else "Mail queued"
+        rows = [
+            (
+                pick(KIND_LABEL.get(m["kind"], (m["kind"], m["kind"])), lang),
+                m["to"],
+                ", ".join(m["cc"]),
+                m["items"],
+                m["subject"],
+            )
+            for m in report.mails[:MAX_ROWS]
+        ]
+        headers = [word("kind", lang), *(label(k, lang) for k in ("to", "cc", "items", "subject"))]
+        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.mails), lang))
+    facts = _task_facts(
+        session,
+        [t for t, _ in report.escalations] + report.instances + report.unaddressed,
+    )
+    if report.escalations:
+        title = "Báo cáo vượt cấp" if lang == "vi" else "Escalations"
+        headers = [
+            word("reference", lang),
+            word("id", lang),
+            word("task", lang),
+            word("lead_unit", lang),
+            word("deadline", lang),
+            label("level", lang),
+        ]
+        rows = []
+        for task_id, level in report.escalations[:MAX_ROWS]:
+            task, reference = facts[task_id]
+            rows.append(
+                (
+                    reference,
+                    task_id,
+                    task.title,
+                    task.lead_unit or "—",
+                    short_date(task.deadline),
+                    level,
+                )
+            )
+        parts.append(
+            f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.escalations), lang)
+        )
+    if report.instances:
+        title = "Kỳ mới của nhiệm vụ định kỳ" if lang == "vi" else "New recurring instances"
+        headers = [
+            word("reference", lang),
+            word("id", lang),
+            word("task", lang),
+            word("deadline", lang),
+        ]
+        rows = [
+            (facts[i][1], i, facts[i][0].title, short_date(facts[i][0].deadline))
+            for i in report.instances[:MAX_ROWS]
+        ]
+        parts.append(
+            f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.instances), lang)
+        )
+    if report.unaddressed:
+        title = "Không có địa chỉ người nhận" if lang == "vi" else "No recipient address"
+        lines = [
+            f"- {facts[i][1]}, {word('task', lang).lower()} {i}: {facts[i][0].title}"
+            for i in sorted(set(report.unaddressed))
+        ]
+        parts.append(f"### {title}\n\n" + "\n".join(lines))
+    return Markdown(key, "\n\n".join(parts))
+
+
+# -- delivery ----------------------------------------------------------------------------
+
+
+def delivery_markdown(
+    session: Session,
+    report: DeliveryReport,
+    started: datetime,
+    finished: datetime,
+    zone: ZoneInfo,
+    lang: str,
+    key: str,
+) -> Markdown:
+    """What one delivery did: the mail sent, and the mail that could not be (failed for
+    good, or waiting to be retried) with the server's reply."""
+    if report.outside_hours:
+        text = (
+            f"Ngoài giờ làm việc: {report.skipped_outside_hours} thư chờ đến giờ làm việc."
+            if lang == "vi"
+            else f"Outside office hours: {report.skipped_outside_hours} mails wait for office hours."
+        )
+        return Markdown(key, f"## {text}")
+    summary = (
+        f"Đã gửi {report.sent} thư; {report.retried} thư sẽ gửi lại sau; {report.failed} thư không gửi được."
+        if lang == "vi"
+        else f"Sent {report.sent}; {report.retried} will be retried; {report.failed} failed."
+    )
+    parts = [f"## {summary}"]
+    sent = session.exec(
+        select(OutboxRow)
+        .where(col(OutboxRow.sent_at) >= started, col(OutboxRow.sent_at) <= finished)
+        .order_by(col(OutboxRow.id))
+    ).all()
+    if sent:
+        title = "Thư đã gửi" if lang == "vi" else "Mail sent"
+        headers = [word("id", lang), word("kind", lang), label("to", lang), label("subject", lang)]
+        rows = [
+            (r.id, pick(KIND_LABEL.get(r.kind, (r.kind, r.kind)), lang), r.to_email, r.subject)
+            for r in sent[:MAX_ROWS]
+        ]
+        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(sent), lang))
+    failed = session.exec(
+        select(OutboxRow)
+        .where(col(OutboxRow.status) == "failed")
+        .order_by(col(OutboxRow.id).desc())
+    ).all()
+    if failed:
+        title = (
+            "Thư không gửi được (gửi lại: dondoc outbox retry)"
+            if lang == "vi"
+            else "Mail that could not be delivered (retry: dondoc outbox retry)"
+        )
+        headers = [
+            word("id", lang),
+            label("to", lang),
+            label("subject", lang),
+            label("attempts", lang),
+            label("error", lang),
+        ]
+        rows = [(r.id, r.to_email, r.subject, r.attempts, r.last_error) for r in failed[:MAX_ROWS]]
+        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(failed), lang))
+    retrying = session.exec(
+        select(OutboxRow)
+        .where(col(OutboxRow.status) == "pending", col(OutboxRow.attempts) > 0)
+        .order_by(col(OutboxRow.next_attempt_at))
+    ).all()
+    if retrying:
+        title = "Thư chờ gửi lại" if lang == "vi" else "Mail waiting to be retried"
+        headers = [
+            word("id", lang),
+            label("to", lang),
+            label("subject", lang),
+            label("attempts", lang),
+            label("next_attempt", lang),
+            label("error", lang),
+        ]
+        rows = [
+            (r.id, r.to_email, r.subject, r.attempts, local(r.next_attempt_at, zone), r.last_error)
+            for r in retrying[:MAX_ROWS]
+        ]
+        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(retrying), lang))
+    return Markdown(key, "\n\n".join(parts))

@@ -1,0 +1,195 @@
+"""What every dondoc flow shares: the app from the worker's settings, parameter checks,
+the instant a run acts at, and refusals that fail the run with the CLI's message.
+
+No `from __future__ import annotations` here or in any flow module (see STACK.md).
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from engine.bootstrap import App, bootstrap, default_actor
+from engine.calendar_source import CalendarFileError
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.errors import DomainError
+from engine.intake.problems import ImportRefused, Problem
+from engine.intake.readers import Located
+from engine.intake.schema import error_reasons
+from engine.policy_source import PolicyFileError
+from engine.settings import Settings
+from engine.store.db import schema_is_current
+from workflows.artifacts import publish_refusal
+
+#: how a parameter problem is located: "Prefect form, tasks[0], trường 'deadline': …"
+FORM = "Prefect form"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
+
+
+class RunRefused(ValueError):
+    """The run was refused with a message a person can act on: the CLI's message for the
+    same mistake. Raised from a flow, it fails the run with exactly this message."""
+
+
+#: errors that are about the input or the configuration: retrying cannot mend them
+REFUSALS: tuple[type[Exception], ...] = (
+    RunRefused,
+    ImportRefused,
+    DomainError,
+    CalendarFileError,
+    PolicyFileError,
+)
+
+
+def refusal_message(exc: Exception, lang: str) -> str:
+    """The message `dondoc` prints for the same error."""
+    if isinstance(exc, ImportRefused):
+        return exc.render(lang)
+    return str(exc)
+
+
+def retry_unless_refused(task: object, task_run: object, state: Any) -> bool:
+    """A task's `retry_condition_fn`: retry what failed on I/O (a dropped database
+    connection, an unreachable API), never a refusal."""
+    return not isinstance(getattr(state, "data", None), REFUSALS)
+
+
+@dataclass
+class Run:
+    """One flow run's view of dondoc: the app built from the worker's DONDOC_ settings
+    (read once, at the start of the run), its working calendar, and the language people
+    read."""
+
+    app: App
+    calendar: WorkingCalendar
+
+    @property
+    def lang(self) -> str:
+        return self.app.settings.lang
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+
+@asynccontextmanager
+async def dondoc_run(
+    *, need_schema: bool = True, failure_key: str | None = None
+) -> AsyncIterator[Run]:
+    """Build the app for this run and hand it over; then dispose of its engine.
+
+    An error a person can act on (a refused file, an illegal move, a bad parameter)
+    becomes `RunRefused` with the CLI's message, so the run fails with it, and the
+    message is also published as a markdown artifact (under `failure_key`, if given)
+    where the coordinator looks.
+    """
+    settings = Settings()
+    app = bootstrap(settings)
+    try:
+        if need_schema and not await blocking(schema_is_current, app.engine):
+            raise RunRefused(
+                "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: chạy `dondoc init`."
+                if settings.lang == "vi"
+                else "The database is not initialised or not up to date: run `dondoc init`."
+            )
+        calendar = await blocking(app.calendar)
+        yield Run(app, calendar)
+    except REFUSALS as exc:
+        message = refusal_message(exc, settings.lang)
+        await publish_refusal(message, failure_key, settings.lang)
+        if isinstance(exc, RunRefused):
+            raise
+        raise RunRefused(message) from exc
+    finally:
+        app.engine.dispose()
+
+
+async def blocking(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a (synchronous) engine call in a worker thread, keeping the event loop free."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+# -- parameters ----------------------------------------------------------------------
+
+
+def field(position: int, title: str, description: str, default: Any = ..., **extra: Any) -> Any:
+    """A form field: a Vietnamese title, an English description, and its place in the
+    form (PostgreSQL would otherwise scramble the order: the schema is JSONB)."""
+    return Field(
+        default,
+        title=title,
+        description=description,
+        json_schema_extra={"position": position},
+        **extra,
+    )
+
+
+def _bad_moment(value: object) -> PydanticCustomError:
+    return PydanticCustomError(
+        "bad_moment",
+        "bad date and time: {value!r} (expected 2026-01-21T09:00)",
+        {
+            "value": value,
+            "vi": f"thời điểm không hợp lệ: {value!r} (cần dạng 2026-01-21T09:00)",
+            "en": f"bad date and time: {value!r} (expected 2026-01-21T09:00)",
+        },
+    )
+
+
+def _parse_moment(value: object) -> object:
+    if value is None or value == "" or isinstance(value, datetime):
+        return value or None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _bad_moment(value)
+
+
+#: an instant from the form: ISO 8601; without a zone it is read in the office's zone
+Moment = Annotated[datetime | None, BeforeValidator(_parse_moment)]
+
+
+def parse_form(model: type[M], value: object, lang: str) -> M:
+    """Check a flow's parameters inside the run (the server passes a bad date through)
+    and refuse them with every problem located in the form."""
+    data = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        record = Located(data if isinstance(data, dict) else {}, FORM)
+        problems = [record.problem(e["loc"], *error_reasons(dict(e))) for e in exc.errors()]
+        raise RunRefused(render_problems(problems, lang)) from exc
+
+
+def render_problems(problems: list[Problem], lang: str) -> str:
+    head = (
+        f"{len(problems)} problem(s) in the parameters; nothing was changed:"
+        if lang == "en"
+        else f"Có {len(problems)} lỗi trong tham số; chưa thay đổi gì:"
+    )
+    return "\n".join([head, *("  - " + p.render(lang) for p in problems)])
+
+
+def moment(run: Run, value: datetime | None) -> datetime:
+    """The instant a run acts at: the given one (read in the office's zone when it has
+    none), or the app's clock. An `as_of` makes a re-run reproduce the same decisions."""
+    if value is None:
+        return run.app.clock.now()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=run.calendar.timezone)
+    return value
+
+
+def actor(given: str | None) -> str:
+    """Who did it: the name given in the form, or the worker's login name."""
+    return (given or "").strip() or default_actor()
