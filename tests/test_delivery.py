@@ -9,22 +9,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from aiosmtplib.email import flatten_message
 from pydantic import SecretStr
 from sqlmodel import col, select
 
 from engine.bootstrap import App
 from engine.domain.policy import Policy, in_office_hours
-from engine.mail.sender import SmtpSender
+from engine.mail.message import message_from_outbox
+from engine.mail.sender import SmtpSender, flatten, prepare
+from engine.notify import message_id
 from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.outbox import OutboxError
 from engine.store.tables import OutboxRow
 from tests.conftest import make_app
-
-pytest.register_assert_rewrite("tests.smtp_server")
-from tests.smtp_server import SmtpServer  # noqa: E402  (after the line above)
-
-pytest_plugins = ["tests.smtp_server"]
+from tests.smtp_server import SmtpServer  # and its fixture `smtp_server`, through conftest
 
 NOW = datetime(2025, 12, 1, 2, 0, tzinfo=UTC)  # Monday 09:00 in Ha Noi
 SATURDAY = datetime(2025, 12, 6, 2, 0, tzinfo=UTC)
@@ -259,12 +258,11 @@ def test_the_coordinator_is_told_once_of_a_failed_mail(
         COORDINATOR,
         "sent",
     )
-    assert notice.message_id.startswith("<outbox-")
-    assert notice.message_id.endswith("@vpctn.example.vn>")
+    assert notice.message_id == message_id(notice.key, "dondoc@vpctn.example.vn")
     [told] = smtp_server.to(COORDINATOR)
     assert told.message_id == notice.message_id
-    assert "Không gửi được thư tới" in told.part("plain")
-    assert "nobody@example.vn" in told.part("plain")
+    assert "Không gửi được thư tới nobody@example.vn" in str(told.message["Subject"])
+    assert "sau 1 lần thử" in told.part("plain")
     assert "550 5.1.1 mailbox unavailable" in told.part("plain")
     assert "nobody@example.vn" in told.part("html")
 
@@ -284,6 +282,22 @@ def test_a_failed_notice_to_the_coordinator_makes_no_notice_of_its_own(
     with mail_app.session() as session:
         assert len(session.exec(select(OutboxRow)).all()) == 2
     assert smtp_server.received == []
+
+
+def test_the_coordinator_is_still_told_when_the_notice_template_cannot_be_rendered(
+    app: App, smtp_server: SmtpServer
+) -> None:
+    with_mail(app, smtp_server, lang="xx")  # no templates in this language
+    smtp_server.refuse("nobody@example.vn", "550 5.1.1 mailbox unavailable")
+    [row_id] = insert(app, outbox_row(1, to="nobody@example.vn"))
+
+    deliver(app, now=NOW)
+
+    assert load(app, row_id).status == "failed"
+    [told] = smtp_server.to(COORDINATOR)
+    assert str(told.message["Subject"]) == "Không gửi được thư tới nobody@example.vn"
+    assert "sau 1 lần: 550 5.1.1 mailbox unavailable" in told.part("plain")
+    assert "nobody@example.vn" in told.part("html")
 
 
 def test_without_a_coordinator_a_failed_mail_just_stays_failed(
@@ -383,6 +397,22 @@ def test_two_deliverers_at_once_send_each_mail_once(
         assert set(session.exec(select(OutboxRow.status)).all()) == {"sent"}
 
 
+def test_mail_is_flattened_byte_for_byte_as_aiosmtplib_would_send_it() -> None:
+    row = outbox_row(1, id=1, cc=["dieuphoi@vpctn.example.vn"], ics="BEGIN:VCALENDAR\r\n")
+    message = message_from_outbox(row, "Văn phòng Chủ tịch nước", "dondoc@vpctn.example.vn")
+    message.set_boundary("fixed-boundary")
+    flatten_message(message)  # gives the inner parts their boundaries, once
+
+    for utf8 in (False, True):
+        for cte_type in ("8bit", "7bit"):
+            ours = [flatten(message, utf8=utf8, cte_type=cte_type) for _ in range(2)]
+            assert ours == [flatten_message(message, utf8=utf8, cte_type=cte_type)] * 2
+    prepared = prepare(message)
+    assert prepared.sender == "dondoc@vpctn.example.vn"
+    assert prepared.recipients == (HEAD, "dieuphoi@vpctn.example.vn")
+    assert not prepared.utf8
+
+
 # the password
 
 
@@ -468,3 +498,24 @@ def test_the_outbox_lists_rows_newest_first_and_shows_one(mail_app: App) -> None
         assert outbox.show(session, first).subject.startswith("Giao nhiệm vụ số 1")
         with pytest.raises(OutboxError, match="no outbox row 999"):
             outbox.show(session, 999)
+
+
+def test_mail_built_in_worker_processes_arrives_the_same(
+    mail_app: App, smtp_server: SmtpServer
+) -> None:
+    insert(
+        mail_app, *(outbox_row(n, ics="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") for n in range(1, 31))
+    )
+
+    assert deliver(mail_app, now=NOW, batch=10, build_workers=2).sent == 30
+
+    got = {r.message_id: r for r in smtp_server.received}
+    assert len(smtp_server.received) == len(got) == 30
+    one = got["<outbox-test7@vpctn.example.vn>"]
+    assert str(one.message["From"]) == "Văn phòng Chủ tịch nước <dondoc@vpctn.example.vn>"
+    assert str(one.message["To"]) == f"Nguyễn Đức Long <{HEAD}>"
+    assert str(one.message["Subject"]).startswith("Giao nhiệm vụ số 7: ")
+    assert "Nhiệm vụ số 7, hạn 15/12/2025." in one.part("plain")
+    assert "<p>Nhiệm vụ số 7</p>" in one.part("html")
+    [ics] = [p for p in one.message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert "BEGIN:VCALENDAR" in str(ics.get_content())

@@ -8,8 +8,8 @@ to the coordinator, through the outbox like any other mail.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import html
+import logging
 import multiprocessing
 import os
 import threading
@@ -21,15 +21,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, bindparam, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
 from engine.bootstrap import App
+from engine.mail.context import FailedMail, Office, Recipient
 from engine.mail.message import message_from_outbox
+from engine.mail.render import Rendered, render
 from engine.mail.sender import Outgoing, SendResult, SmtpSender, prepare
+from engine.notify import message_id
 from engine.settings import Settings
+from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import OutboxRow
+
+log = logging.getLogger(__name__)
 
 #: how long a claim holds: a deliverer that has not recorded its results by then is taken
 #: to have crashed, and its rows are claimed again
@@ -59,38 +64,53 @@ class DeliveryReport:
         )
 
 
-def message_id_for(key: str, mail_from: str) -> str:
-    """`<outbox-{hash of the key}@{the sender's domain}>`: stable for a row, unique per key."""
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-    domain = mail_from.rpartition("@")[2] or "localhost"
-    return f"<outbox-{digest}@{domain}>"
+#: how the coordinator is addressed in the notice ("Kính gửi: Đồng chí …")
+COORDINATOR_TITLE = {"vi": "Chuyên viên theo dõi", "en": "Coordinator"}
 
 
-@dataclass(frozen=True)
-class FailureNotice:
-    subject: str
-    text: str
-    html: str
-
-
-def render_failure_notice(settings: Settings, failed: OutboxRow) -> FailureNotice:
-    """The coordinator's notice of a mail that could not be delivered.
-
-    HOOK: a plain local fallback until the `delivery_failed` Jinja template of
-    engine/mail/render.py takes over (render("delivery_failed", lang, office=Office(...),
-    recipient=Recipient(...), failed=FailedMail(...))).
-    """
-    subject = f"Không gửi được thư tới {failed.to_email}: {failed.subject}"
-    text = (
-        f"Không gửi được thư tới {failed.to_name} <{failed.to_email}> sau {failed.attempts}"
-        f" lần: {failed.last_error}\n\n"
-        f"Tiêu đề thư: {failed.subject}\n"
-        f"Mã thư trong hàng đợi: {failed.id}\n\n"
-        f"Sau khi khắc phục, gửi lại bằng lệnh: dondoc outbox retry {failed.id}\n\n"
-        f"{settings.office_name}\n"
+def render_failure_notice(settings: Settings, failed: OutboxRow) -> Rendered:
+    """The coordinator's notice of a mail that could not be delivered: the template
+    `delivery_failed` in the office's language, or, should rendering fail, plain text
+    (the results of a batch, sent mail among them, must be recorded whatever happens)."""
+    assert settings.coordinator_email is not None
+    lang = settings.lang
+    failure = FailedMail(
+        to_email=failed.to_email,
+        subject=failed.subject,
+        error=failed.last_error,
+        attempts=failed.attempts,
     )
-    body = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))
-    return FailureNotice(subject, text, f"<!doctype html><html><body>{body}</body></html>")
+    try:
+        return render(
+            FAILURE_NOTICE_KIND,
+            lang,
+            office=Office(name=settings.office_name, email=settings.mail_from),
+            recipient=Recipient(
+                name="",
+                title=COORDINATOR_TITLE[lang],
+                email=settings.coordinator_email,
+                unit_name="",
+                language=lang,
+            ),
+            failed=failure,
+        )
+    except Exception:
+        log.exception("the delivery_failed template failed; sending the plain notice")
+        return _plain_failure_notice(settings, failure)
+
+
+def _plain_failure_notice(settings: Settings, failed: FailedMail) -> Rendered:
+    text = (
+        f"Không gửi được thư tới {failed.to_email} sau {failed.attempts} lần: {failed.error}\n\n"
+        f"Tiêu đề thư: {failed.subject}\n\n{settings.office_name}\n"
+    )
+    paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.strip().split("\n\n"))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return Rendered(
+        subject=f"Không gửi được thư tới {failed.to_email}",
+        text=text,
+        html=f"<!doctype html><html><body>{body}</body></html>\n",
+    )
 
 
 def deliver(
@@ -154,8 +174,10 @@ class _Batch:
     unbuildable: list[SendResult] = field(default_factory=list)
 
     def start(self, pool: ProcessPoolExecutor | None, settings: Settings) -> _Batch:
-        if pool is not None:
-            loop = asyncio.get_running_loop()
+        if pool is None:
+            return self
+        loop = asyncio.get_running_loop()
+        try:
             for i in range(0, len(self.rows), BUILD_CHUNK):
                 rows = self.rows[i : i + BUILD_CHUNK]
                 data = [row.model_dump() for row in rows]
@@ -163,6 +185,10 @@ class _Batch:
                     pool, _build_chunk, data, settings.office_name, settings.mail_from
                 )
                 self.chunks.append((rows, future))
+        except (OSError, RuntimeError):  # no worker process to be had: build here
+            for _, future in self.chunks:
+                future.cancel()
+            self.chunks = []
         return self
 
     async def messages(self, settings: Settings) -> AsyncIterator[tuple[int, Outgoing]]:
@@ -196,8 +222,8 @@ async def _deliver(
     """1. Claim a batch of due rows and commit the claim.
     2. Build their messages (in worker processes when the batch is big: building a mail
        with Vietnamese headers costs more CPU than sending it).
-    3. Claim the next batch, so that it is being built meanwhile, and send this one over
-       the sender's reused connections, each message as soon as it is built.
+    3. With worker processes, claim the next batch now, so that it is built meanwhile.
+       Send this one over the sender's reused connections, each message once built.
     4. Record every result of this batch, and any failure notice, in one transaction.
     5. Go on with the next batch; claim again when there was none, since a failure
        notice made in 4 is itself due. Stop when nothing is due.
@@ -220,7 +246,7 @@ async def _deliver(
             pool = _build_pool(workers)
             current.start(pool, settings)
         while current is not None:
-            ahead = claim()
+            ahead = claim() if pool is not None else None  # built while this batch goes
             sent = await sender.send_stream(current.messages(settings))
             results = [*current.unbuildable, *sent]
             report += _record(
@@ -235,16 +261,25 @@ async def _deliver(
 
 
 def _build_workers(rows: int) -> int:
+    """Worker processes for a first batch of `rows`: some for a big batch on several cores
+    where worker processes start cheaply (forkserver: not on Windows), else none."""
     cores = os.cpu_count() or 1
-    return min(cores, 4) if cores > 1 and rows >= BUILD_IN_PROCESSES_FROM else 0
+    cheap = "forkserver" in multiprocessing.get_all_start_methods()
+    return min(cores, 4) if cheap and cores > 1 and rows >= BUILD_IN_PROCESSES_FROM else 0
 
 
-def _build_pool(workers: int) -> ProcessPoolExecutor:
+def _build_pool(workers: int) -> ProcessPoolExecutor | None:
+    """Worker processes for building mail, or None (build here) when none can be had."""
     # forkserver: workers start from a clean process with the mail modules loaded, not
     # from a fork of this one with its threads and database connections
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload([__name__])
+    try:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    except (OSError, ValueError):
+        return None
 
 
 def _build(row: OutboxRow, office_name: str, mail_from: str, flat: bool) -> Outgoing | str:
@@ -405,7 +440,7 @@ def _failure_notice(settings: Settings, failed: OutboxRow, now: datetime) -> Out
         body_text=notice.text,
         body_html=notice.html,
         ics=None,
-        message_id=message_id_for(key, settings.mail_from),
+        message_id=message_id(key, settings.mail_from),
         status="pending",
         attempts=0,
         next_attempt_at=now,
@@ -416,19 +451,4 @@ def _failure_notice(settings: Settings, failed: OutboxRow, now: datetime) -> Out
 
 def _insert_if_absent(session: Session, rows: Sequence[OutboxRow]) -> None:
     """Insert outbox rows whose key is not there yet (a failure is told once)."""
-    values = [row.model_dump(exclude={"id"}) for row in rows]
-    table = OUTBOX
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=["key"])
-        session.execute(pg, values)
-    elif dialect == "sqlite":
-        lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"])
-        session.execute(lite, values)
-    else:  # pragma: no cover - the two supported backends are above
-        taken = set(
-            session.exec(
-                select(OutboxRow.key).where(col(OutboxRow.key).in_([r.key for r in rows]))
-            ).all()
-        )
-        session.add_all(row for row in rows if row.key not in taken)
+    insert_ignoring_duplicates(session, OUTBOX, [row.model_dump(exclude={"id"}) for row in rows])
