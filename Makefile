@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format install lock clean
+.PHONY: demo test lint format install lock clean prefect
 
 $(STAMP): pyproject.toml requirements.lock scripts/system-packages.sh
 	@scripts/system-packages.sh
@@ -20,6 +20,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# A local Prefect server, the dondoc work pool, every deployment in prefect.yaml and a worker
+# (foreground; Ctrl-C stops the worker and the server). See README, "For coordinators".
+prefect: $(STAMP)
+	scripts/prefect-local.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine workflows tests

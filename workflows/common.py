@@ -122,14 +122,32 @@ async def blocking(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
 
 def field(position: int, title: str, description: str, default: Any = ..., **extra: Any) -> Any:
     """A form field: a Vietnamese title, an English description, and its place in the
-    form (PostgreSQL would otherwise scramble the order: the schema is JSONB)."""
+    form (PostgreSQL would otherwise scramble the order: the schema is JSONB).
+
+    An optional field (default None) is shown as a plain input that may stay empty, not
+    as the UI's "str | None" switch: a field left empty is not sent, and None applies."""
+
+    def schema_extra(schema: dict[str, Any]) -> None:
+        schema["position"] = position
+        if default is None:
+            _show_as_plain_input(schema)
+
     return Field(
         default,
         title=title,
         description=description,
-        json_schema_extra={"position": position},
+        json_schema_extra=schema_extra,
         **extra,
     )
+
+
+def _show_as_plain_input(schema: dict[str, Any]) -> None:
+    """`{"anyOf": [X, {"type": "null"}], …}` -> `{**X, …}` (X alone, when it is alone)."""
+    choices = [c for c in schema.get("anyOf", ()) if c != {"type": "null"}]
+    if len(choices) == 1 and len(schema["anyOf"]) == 2:
+        del schema["anyOf"]
+        schema.update({k: v for k, v in choices[0].items() if k not in schema})
+        schema.pop("default", None)
 
 
 def _bad_moment(value: object) -> PydanticCustomError:
