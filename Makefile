@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format install lock clean prefect
+.PHONY: demo test lint format install lock clean eval prefect
 
 $(STAMP): pyproject.toml requirements.lock scripts/system-packages.sh
 	@scripts/system-packages.sh
@@ -25,6 +25,21 @@ test: $(STAMP)
 # (foreground; Ctrl-C stops the worker and the server). See README, "For coordinators".
 prefect: $(STAMP)
 	scripts/prefect-local.sh
+
+# Draft the three gold-labelled seed reports and score them (precision, recall, F1,
+# deadline, assignee, recurrence and kind accuracy). The seeds live outside the repository.
+EVAL_DIR ?= ../shared/eval/extraction
+SEEDS_DIR ?= ../shared/seeds
+EVAL_OUT ?= demo-out/eval
+
+eval: $(STAMP)
+	@mkdir -p $(EVAL_OUT)
+	@for gold in $(EVAL_DIR)/*.json; do \
+	  stem=$$(basename $$gold .json); \
+	  $(BIN)/dondoc directive draft $(SEEDS_DIR)/$$stem.txt --units examples/units.yaml \
+	    --out $(EVAL_OUT)/$$stem.yaml --eval-json $(EVAL_OUT)/$$stem.json > /dev/null || exit 1; \
+	done
+	python3 $(EVAL_DIR)/score.py --pred $(EVAL_OUT) --src $(SEEDS_DIR)
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine workflows tests

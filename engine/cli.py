@@ -19,6 +19,7 @@ from sqlmodel import col, func, select
 from engine import scheduler
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
+from engine.cli_draft import register as register_draft_commands
 from engine.domain.calendar import DEFAULT_TIMEZONE
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
@@ -77,6 +78,7 @@ class State:
 
 
 state = State()
+register_draft_commands(app, directive_app, lambda: state.lang)
 
 
 @app.callback()

@@ -1,0 +1,240 @@
+"""`dondoc directive draft` and `dondoc deadline resolve`: drafting a directive from the
+meeting's conclusions text. Registered on the main command by `engine.cli`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import select
+
+from engine.bootstrap import bootstrap
+from engine.calendar_source import CalendarFileError, build_calendar, read_calendar_file
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.deadlines import resolve
+from engine.domain.model import Unit
+from engine.domain.vntext import nfc
+from engine.extract.draft import directive_record, eval_record
+from engine.extract.tasks import Extraction, extract
+from engine.extract.units import UnitDirectory
+from engine.intake.problems import ImportRefused
+from engine.intake.readers import read_units
+from engine.intake.schema import parse_date
+from engine.intake.validate import validate_units
+from engine.services.convert import unit_from_row
+from engine.settings import Settings
+from engine.store.db import schema_is_current
+from engine.store.tables import UnitRow
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Drafted:
+    extraction: Extraction
+    record: dict[str, Any]
+    issued_on: date
+
+
+def file_calendar(settings: Settings) -> WorkingCalendar:
+    """The shipped calendar file (no database needed)."""
+    return build_calendar(
+        settings.timezone, settings.country, read_calendar_file(settings.calendar_file)
+    )
+
+
+def units_from_file(path: Path) -> list[Unit]:
+    return validate_units(read_units(path), [])
+
+
+def draft_text(
+    text: str,
+    source_name: str,
+    units: list[Unit],
+    calendar: WorkingCalendar,
+    meeting_date: date | None,
+) -> Drafted:
+    """Extract the tasks of a conclusions text and shape them as a directive draft."""
+    text = nfc(text)
+    extraction = extract(text, UnitDirectory(units), calendar, meeting_date)
+    issued_on = extraction.on or meeting_date
+    if issued_on is None:
+        raise ValueError(
+            "Không tìm thấy ngày họp trong văn bản: ghi rõ --meeting-date / "
+            "no meeting date in the text: give --meeting-date"
+        )
+    return Drafted(
+        extraction, directive_record(extraction, text, source_name, issued_on), issued_on
+    )
+
+
+def draft_yaml(record: dict[str, Any]) -> str:
+    header = (
+        "# Dự thảo văn bản chỉ đạo, lập tự động từ văn bản kết luận cuộc họp.\n"
+        "# Chuyên viên rà soát: số hiệu, đơn vị chủ trì, thời hạn, sản phẩm, cấp có thẩm quyền;\n"
+        "# rồi nhập bằng `dondoc directive import`. Nhiệm vụ chưa đủ 6 rõ được lưu ở dạng dự thảo.\n"
+        "# Drafted from the meeting's conclusions; review, then `dondoc directive import`.\n"
+    )
+    return header + yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100)
+
+
+def register(app: typer.Typer, directive_app: typer.Typer, lang: Callable[[], str]) -> None:
+    """Add `directive draft` and `deadline resolve` to the `dondoc` command."""
+
+    def t(vi: str, en: str) -> str:
+        return en if lang() == "en" else vi
+
+    def fail(message: str, code: int = 2) -> typer.Exit:
+        errors.print(f"[red]{message}[/red]", highlight=False)
+        return typer.Exit(code)
+
+    def day(text: str | None, what: str) -> date | None:
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            raise fail(
+                t(f"{what}: ngày không hợp lệ {text!r}", f"{what}: bad date {text!r}")
+            ) from exc
+
+    deadline_app = typer.Typer(help="Thời hạn / deadline expressions", no_args_is_help=True)
+    app.add_typer(deadline_app, name="deadline")
+
+    @deadline_app.command("resolve")
+    def deadline_resolve(
+        text: Annotated[str, typer.Argument(help="Cụm từ chỉ thời hạn, ví dụ 'quý I/2026'")],
+        on: Annotated[str, typer.Option("--on", help="Ngày họp / ngày tham chiếu (2025-11-25)")],
+    ) -> None:
+        """Đổi cụm từ thời hạn thành ngày / resolve a deadline expression (one JSON object)."""
+        reference = day(on, "--on")
+        assert reference is not None
+        try:
+            calendar = file_calendar(Settings())
+        except CalendarFileError as exc:
+            raise fail(str(exc), 1) from exc
+        typer.echo(json.dumps(resolve(nfc(text), reference, calendar).as_json()))
+
+    @directive_app.command("draft")
+    def directive_draft(
+        file: Annotated[Path, typer.Argument(help="Văn bản kết luận (.txt, UTF-8)")],
+        meeting_date: Annotated[
+            str | None, typer.Option("--meeting-date", help="Ngày họp, nếu văn bản không ghi")
+        ] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Ghi dự thảo YAML ra tệp (mặc định: in ra)")
+        ] = None,
+        eval_json: Annotated[
+            Path | None, typer.Option("--eval-json", help="Ghi thêm các nhiệm vụ dạng JSON để chấm")
+        ] = None,
+        units: Annotated[
+            Path | None,
+            typer.Option(
+                "--units", help="Danh mục đơn vị (YAML/CSV); mặc định: trong cơ sở dữ liệu"
+            ),
+        ] = None,
+    ) -> None:
+        """Lập dự thảo văn bản chỉ đạo từ văn bản kết luận / draft a directive from the text.
+
+        Không giao việc: chuyên viên rà soát rồi mới nhập / it assigns nothing by itself."""
+        if not file.is_file():
+            raise fail(t(f"Không tìm thấy tệp: {file}", f"No such file: {file}"))
+        given = day(meeting_date, "--meeting-date")
+        settings = Settings()
+        try:
+            if units is not None:
+                if not units.is_file():
+                    raise fail(t(f"Không tìm thấy tệp: {units}", f"No such file: {units}"))
+                directory, calendar = units_from_file(units), file_calendar(settings)
+            else:
+                application = bootstrap(settings)
+                try:
+                    if not schema_is_current(application.engine):
+                        raise fail(
+                            t(
+                                "Cơ sở dữ liệu chưa được khởi tạo: chạy `dondoc init` và "
+                                "`dondoc units import`, hoặc dùng --units FILE.",
+                                "The database is not initialised: run `dondoc init` and "
+                                "`dondoc units import`, or give --units FILE.",
+                            ),
+                            1,
+                        )
+                    with application.session() as session:
+                        rows = session.exec(select(UnitRow)).all()
+                        directory = [unit_from_row(r) for r in rows]
+                    calendar = application.calendar()
+                finally:
+                    application.engine.dispose()
+            drafted = draft_text(
+                file.read_text(encoding="utf-8"), file.name, directory, calendar, given
+            )
+        except ImportRefused as exc:
+            raise fail(exc.render(lang())) from exc
+        except (ValueError, CalendarFileError) as exc:
+            raise fail(str(exc)) from exc
+        if eval_json is not None:
+            eval_json.parent.mkdir(parents=True, exist_ok=True)
+            eval_json.write_text(
+                json.dumps(eval_record(drafted.extraction), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
+        document = draft_yaml(drafted.record)
+        if out is None:
+            typer.echo(document)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(document, encoding="utf-8")
+        show(drafted, out, t, lang())
+
+
+def show(drafted: Drafted, out: Path, t: Callable[[str, str], str], lang: str) -> None:
+    extraction = drafted.extraction
+    meeting = extraction.meeting
+    basis = f" ({meeting.basis})" if meeting.day and meeting.day == extraction.on else ""
+    console.print(
+        t(
+            f"Ngày họp: {drafted.issued_on:%d/%m/%Y}{basis}; chủ trì: {extraction.issuer or '—'}.",
+            f"Meeting date: {drafted.issued_on}{basis}; chaired by: {extraction.issuer or '—'}.",
+        ),
+        highlight=False,
+    )
+    table = Table(title=t("Nhiệm vụ đề xuất", "Proposed tasks"))
+    for header in (
+        t("STT", "No."),
+        t("Nhiệm vụ", "Task"),
+        t("Đơn vị chủ trì", "Lead unit"),
+        t("Thời hạn", "Deadline"),
+        t("Loại", "Kind"),
+    ):
+        table.add_column(header)
+    for number, task in enumerate(extraction.tasks, start=1):
+        when = f"{task.deadline:%d/%m/%Y}" if task.deadline else "—"
+        if task.past:
+            when += t(" (đã qua)", " (past)")
+        if task.recurrence:
+            when += f" [{task.recurrence.value}]"
+        kind = (
+            t("thường xuyên", "ongoing duty")
+            if task.kind == "ongoing_duty"
+            else t("nhiệm vụ", "task")
+        )
+        table.add_row(str(number), task.title, task.unit_code or task.unit_name or "—", when, kind)
+    console.print(table)
+    console.print(
+        t(
+            f"Đã ghi dự thảo {len(extraction.tasks)} nhiệm vụ vào {out}. Chưa giao việc nào: "
+            f"chuyên viên rà soát rồi nhập bằng `dondoc directive import {out}`.",
+            f"Wrote a draft of {len(extraction.tasks)} tasks to {out}. Nothing is assigned: "
+            f"review it, then `dondoc directive import {out}`.",
+        ),
+        highlight=False,
+    )
