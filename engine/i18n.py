@@ -54,6 +54,7 @@ KIND_LABEL = {
     "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
     "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
     "delivery_failed": ("Thư không gửi được", "Delivery failed"),
+    "monthly_report": ("Báo cáo tháng", "Monthly review"),
 }
 OUTBOX_STATUS = {
     "pending": ("Chờ gửi", "Pending"),

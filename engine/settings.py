@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         default=300, ge=5, description="How often `dondoc serve` runs the sweep and delivery"
     )
 
+    report_dir: Path = Field(
+        default=Path("reports"),
+        description="Where the monthly review's HTML, PDF and Excel files are written",
+    )
+
     import_strict: bool = Field(
         default=False,
         description="Refuse a directive file whose tasks lack any of the six clears",

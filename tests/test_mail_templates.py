@@ -13,7 +13,16 @@ import jinja2
 import pytest
 from icalendar import Calendar
 
-from engine.mail.context import KINDS, DueItem, FailedMail, Office, Recipient, TaskView
+from engine.mail.context import (
+    KINDS,
+    DueItem,
+    FailedMail,
+    MonthlyReportView,
+    Office,
+    Recipient,
+    ReportTask,
+    TaskView,
+)
 from engine.mail.ics import deadline_ics
 from engine.mail.message import message_from_outbox
 from engine.mail.render import Rendered, render
@@ -36,6 +45,7 @@ DEADLINE_FORM = {
     "completion_accepted": "long",
     "completion_returned": "long",
     "delivery_failed": "short",  # the failed mail's subject, "… — thời hạn 15/12/2025"
+    "monthly_report": "short",  # the longest overdue, in a list
 }
 SALUTATION = {"vi": "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật,", "en": "Dear Nguyễn Đức Long,"}
 SIGN_OFF = {"vi": "Trân trọng.", "en": "Yours sincerely,"}
@@ -124,6 +134,23 @@ def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
                 subject=f"[Giao nhiệm vụ] {title} — thời hạn {SHORT}",
                 error="550 5.1.1 <long@vpctn.gov.vn>: Recipient address rejected",
                 attempts=5,
+            )
+        },
+        "monthly_report": {
+            "report": MonthlyReportView(
+                month="12/2025",
+                first_day=date(2025, 12, 1),
+                last_day=date(2025, 12, 31),
+                summary="Trong tháng 12/2025, 2 nhiệm vụ hoàn thành đúng hạn, đạt 33,3% …",
+                total=8,
+                completed_on_time=2,
+                completed_late=1,
+                in_progress_within_deadline=1,
+                in_progress_overdue=3,
+                ongoing=1,
+                on_time_rate="33,3%",
+                most_overdue=(ReportTask(title, "45/TB-VPCTN", "Vụ Pháp luật", DEADLINE, 17),),
+                files=("bao-cao-thang-2025-12.pdf", "bao-cao-thang-2025-12.xlsx"),
             )
         },
     }[kind]

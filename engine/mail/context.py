@@ -62,6 +62,36 @@ class FailedMail:
     attempts: int
 
 
+@dataclass(frozen=True)
+class ReportTask:
+    """An overdue task named in the monthly report's mail."""
+
+    title: str
+    reference: str
+    unit_name: str
+    deadline: date | None
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class MonthlyReportView:
+    """The monthly review as its covering mail tells it; the documents are attached."""
+
+    month: str  # "12/2025"
+    first_day: date
+    last_day: date
+    summary: str  # the report's opening paragraph
+    total: int
+    completed_on_time: int
+    completed_late: int
+    in_progress_within_deadline: int
+    in_progress_overdue: int
+    ongoing: int
+    on_time_rate: str  # "33,3%" (vi) or "33.3%" (en); "—" when nothing fell due
+    most_overdue: tuple[ReportTask, ...]  # the longest overdue first, a few
+    files: tuple[str, ...]  # the attachments' names
+
+
 #: template kind -> the context fields it needs besides office, recipient and lang
 KINDS: dict[str, tuple[str, ...]] = {
     "assignment": ("task",),
@@ -72,4 +102,5 @@ KINDS: dict[str, tuple[str, ...]] = {
     "completion_accepted": ("task", "note"),
     "completion_returned": ("task", "note"),
     "delivery_failed": ("failed",),
+    "monthly_report": ("report",),
 }

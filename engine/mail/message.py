@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -15,7 +16,8 @@ def _address(name: str, email: str) -> Address:
 
 
 def message_from_outbox(row: OutboxRow, sender_name: str, sender_email: str) -> EmailMessage:
-    """multipart/alternative text + HTML, with the deadline's .ics attached when there is one.
+    """multipart/alternative text + HTML, with the deadline's .ics attached when there is one,
+    and the row's own attachments (a report's PDF and Excel annex) after it.
 
     The Message-ID is the row's own, so a retried send is recognisably the same mail.
     """
@@ -37,5 +39,13 @@ def message_from_outbox(row: OutboxRow, sender_name: str, sender_email: str) -> 
             subtype="calendar",
             filename="thoi-han.ics",
             params={"method": "PUBLISH", "charset": "utf-8"},
+        )
+    for attachment in row.attachments:
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(
+            base64.b64decode(attachment["data"]),
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment["filename"],
         )
     return message

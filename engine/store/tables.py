@@ -143,6 +143,11 @@ class OutboxRow(SQLModel, table=True):
     body_text: str = Field(sa_column=Column(Text, nullable=False))
     body_html: str = Field(sa_column=Column(Text, nullable=False))
     ics: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # files sent with the mail, each {"filename", "content_type", "data" (base64)}: the row
+    # holds everything the mail needs, whatever becomes of the files it was made from
+    attachments: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     message_id: str = Field(max_length=300)
     status: str = Field(default="pending", max_length=16)  # pending, sending, sent, failed
     attempts: int = 0

@@ -1,0 +1,1 @@
+"""The monthly review as documents: HTML and PDF from templates/report/, the Excel annex."""

@@ -1,0 +1,147 @@
+"""The report as HTML (templates/report/), and as PDF with WeasyPrint.
+
+The report's own Jinja environment, configured as the mail's is (HTML and SVG
+autoescaped, undefined names fail loudly), with the same date filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+import engine
+from engine import i18n
+from engine.domain.categories import Category
+from engine.domain.review import MonthlyReview, TaskLine
+from engine.report import charts
+from engine.report.words import words
+
+TEMPLATES = Path(engine.__file__).resolve().parent.parent / "templates" / "report"
+LANGUAGES = ("vi", "en")
+#: rows of the overdue and due-next-month lists in the document; the annex has them all
+MAX_LISTED = 40
+#: units named in the summary paragraph as having the most overdue tasks
+LAGGARDS_NAMED = 3
+
+
+def pct(value: float | None, lang: str) -> str:
+    """'33,3' (vi: decimal comma) or '33.3' (en); '—' when there is no rate."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _level(level: int, lang: str) -> str:
+    t = words(lang)
+    return t.get(f"level_{level}") or t["level_n"].format(n=level)
+
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html", "svg"), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+ENV.filters["short_date"] = i18n.short_date
+ENV.filters["long_date"] = i18n.long_date
+ENV.filters["pct"] = pct
+ENV.filters["category"] = i18n.category_label
+ENV.filters["status"] = i18n.status_label
+ENV.filters["level"] = _level
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything the documents are made of."""
+
+    review: MonthlyReview
+    office: str
+    lang: str
+    generated_at: datetime  # local time
+    unit_names: Mapping[str, str]  # code -> name in the report's language
+
+    def unit_name(self, code: str) -> str:
+        return self.unit_names.get(code) or code or "—"
+
+
+def _laggards(data: ReportInput) -> list[tuple[str, int]]:
+    ranked = sorted(
+        (u for u in data.review.units if u.figures.in_progress_overdue),
+        key=lambda u: (-u.figures.in_progress_overdue, u.unit),
+    )
+    return [(data.unit_name(u.unit), u.figures.in_progress_overdue) for u in ranked]
+
+
+def _deadline_text(line: TaskLine, lang: str) -> str:
+    """'30/01/2026 (gia hạn từ 15/12/2025)'."""
+    shown = i18n.short_date(line.deadline) or "—"
+    if line.extensions:
+        old = line.extensions[0][0]
+        extended = words(lang)["extended"].format(old=i18n.short_date(old) or "—")
+        shown += f" ({extended})"
+    return shown
+
+
+def context(data: ReportInput) -> dict[str, Any]:
+    r = data.review
+    lang = data.lang
+    t = words(lang)
+
+    def name(category: Category) -> str:
+        return i18n.category_label(category, lang)
+
+    trend = charts.trend_chart(
+        r.trend, name, t["rate_axis"], t["trend_chart"], lambda v: pct(v, lang)
+    )
+    units = charts.unit_chart(r.units, data.unit_name, name, t["unit_chart"])
+    previous = r.trend[-2].figures if len(r.trend) > 1 else None
+    return {
+        "r": r,
+        "t": t,
+        "lang": lang,
+        "office": data.office,
+        "generated": data.generated_at,
+        "categories": list(Category),
+        "colours": charts.COLOURS,
+        "unit_name": data.unit_name,
+        "deadline_text": lambda line: _deadline_text(line, lang),
+        "overdue": r.overdue[:MAX_LISTED],
+        "overdue_more": max(len(r.overdue) - MAX_LISTED, 0),
+        "due": r.due_next_month[:MAX_LISTED],
+        "due_more": max(len(r.due_next_month) - MAX_LISTED, 0),
+        "laggards": _laggards(data)[:LAGGARDS_NAMED],
+        "previous": previous,
+        "trend_chart": trend,
+        "unit_chart": units,
+    }
+
+
+def summary(data: ReportInput) -> str:
+    """The paragraph that opens the report ("Trong tháng 12/2025, …")."""
+    if data.lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {data.lang!r}")
+    text = ENV.get_template(f"{data.lang}/summary.txt").render(context(data))
+    return " ".join(text.split())
+
+
+def render_html(data: ReportInput) -> str:
+    if data.lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {data.lang!r}")
+    return ENV.get_template("report.html").render(context(data), summary=summary(data))
+
+
+def render_pdf(html: str) -> bytes:
+    """The same document as PDF (WeasyPrint; fonts from the system: DejaVu, Liberation)."""
+    from weasyprint import HTML  # imported here: it loads Pango, and only reports need it
+
+    pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)

@@ -1,0 +1,371 @@
+"""The monthly review: read the month from the event log, write its documents, and put
+the covering mail with the PDF and the annex attached in the outbox.
+
+The figures come from `engine.domain.review` over the audit trail up to the month's
+cut-off, so a past month's review says today what it said then. The mail is planned
+under one key per month and recipient: running the review again (the scheduler's
+catch-up, a coordinator's re-run) rewrites the files but never mails a leader twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, or_
+from sqlalchemy import select as select_rows
+from sqlmodel import Session, col, select
+
+from engine.bootstrap import App
+from engine.domain.calendar import WorkingCalendar
+from engine.domain.categories import Category
+from engine.domain.lifecycle import Status
+from engine.domain.review import Event, Month, MonthlyReview, ReviewError, TaskFacts, review
+from engine.i18n import category_label
+from engine.mail.context import MonthlyReportView, Recipient, ReportTask
+from engine.notify import Notifier
+from engine.report.document import ReportInput, pct, render_html, render_pdf, summary
+from engine.report.excel import render_xlsx
+from engine.store.tables import DirectiveRow, TaskEventRow, TaskRow, UnitRow
+
+MAIL_KIND = "monthly_report"
+#: overdue tasks named in the covering mail
+MAIL_OVERDUE = 5
+PDF_TYPE = "application/pdf"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: how the leaders are addressed ("Kính gửi: Đồng chí Lãnh đạo,")
+LEADER_TITLE = {"vi": "Lãnh đạo", "en": "Leader"}
+LEADERSHIP_TITLE = {"vi": "Lãnh đạo Văn phòng", "en": "Office leadership"}
+
+
+class ReviewRefused(ReviewError):
+    """The review cannot be made as asked; the message says why, in both languages."""
+
+
+# -- which month ---------------------------------------------------------------------------
+
+
+def month_to_review(text: str | None, now: datetime, calendar: WorkingCalendar) -> Month:
+    """The month asked for ('2025-12', '12/2025'), or the one before `now`'s; refused
+    unless it has ended by `now` (a month's review is made once it is over)."""
+    today = calendar.local_date(now)
+    month = Month.parse(text) if text else Month.of(today).previous()
+    if month.cutoff(calendar) > now:
+        ready = month.next().first_day
+        raise ReviewRefused(
+            f"tháng {month.label} chưa kết thúc: báo cáo tháng {month.label} lập được"
+            f" từ ngày {ready:%d/%m/%Y} (hôm nay là {today:%d/%m/%Y})",
+            f"{month.iso} has not ended yet: its review can be made from"
+            f" {ready.isoformat()} (today is {today.isoformat()})",
+        )
+    return month
+
+
+# -- reading the log -----------------------------------------------------------------------
+
+
+def _date(value: Any) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
+    """The month's review from the tasks and their events before its cut-off.
+
+    Three reads: the tasks (with their directive's reference); every event before the
+    cut-off without its payload; and the payloads of the only events whose payload
+    counts here (approved extensions, recorded escalations).
+    """
+    cutoff = month.cutoff(calendar)
+    tasks = [
+        TaskFacts(
+            id=task_id,
+            unit=unit or "",
+            reference=reference,
+            number=number,
+            title=title,
+            owner=owner,
+            original_deadline=original,
+            recurrence=recurrence,
+        )
+        for task_id, reference, number, title, unit, owner, original, recurrence in session.execute(
+            select_rows(
+                col(TaskRow.id),
+                col(DirectiveRow.reference),
+                col(TaskRow.number),
+                col(TaskRow.title),
+                col(TaskRow.lead_unit),
+                col(TaskRow.owner),
+                col(TaskRow.original_deadline),
+                col(TaskRow.recurrence),
+            )
+            .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
+            .where(col(TaskRow.created_at) < cutoff)
+        )
+        if task_id is not None
+    ]
+    event = TaskEventRow
+    before = col(event.at) < cutoff
+    extension_approved = and_(
+        col(event.from_status) == Status.EXTENSION_REQUESTED.value,
+        col(event.to_status) == Status.IN_PROGRESS.value,
+    )
+    escalation = col(event.from_status) == col(event.to_status)
+    payloads: dict[int, tuple[date | None, int | None]] = {}
+    for event_id, payload in session.exec(
+        select(event.id, event.payload).where(before, or_(extension_approved, escalation))
+    ):
+        assert event_id is not None
+        level = payload.get("escalation_level")
+        payloads[event_id] = (
+            _date(payload.get("new_deadline")),
+            int(level) if isinstance(level, int) else None,
+        )
+    no_payload = (None, None)
+    events = [
+        Event(task_id, at, from_status, to_status, *payloads.get(event_id, no_payload), event_id)
+        for event_id, task_id, at, from_status, to_status in session.execute(
+            select_rows(
+                col(event.id),
+                col(event.task_id),
+                col(event.at),
+                col(event.from_status),
+                col(event.to_status),
+            )
+            .where(before)
+            .order_by(col(event.id))
+        )
+        if event_id is not None
+    ]
+    return review(tasks, events, month, calendar)
+
+
+def unit_names(session: Session, lang: str) -> dict[str, str]:
+    return {
+        code: (name_en if lang == "en" and name_en else name_vi)
+        for code, name_vi, name_en in session.exec(
+            select(UnitRow.code, UnitRow.name_vi, UnitRow.name_en)
+        )
+    }
+
+
+# -- the documents -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    month: Month
+    html: Path
+    pdf: Path
+    xlsx: Path
+    data: ReportInput
+
+    @property
+    def paths(self) -> tuple[Path, Path, Path]:
+        return self.html, self.pdf, self.xlsx
+
+
+def file_stem(month: Month, lang: str) -> str:
+    return f"monthly-review-{month.iso}" if lang == "en" else f"bao-cao-thang-{month.iso}"
+
+
+def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
+    """Make the HTML, the PDF and the annex of `month`, and write them into `out_dir`.
+
+    All three are made before any is written, and each is written under a temporary
+    name then renamed: a failure leaves the folder as it was.
+    """
+    calendar = app.calendar()
+    with app.session() as session:
+        monthly = load_review(session, calendar, month)
+        names = unit_names(session, lang)
+    data = ReportInput(
+        review=monthly,
+        office=app.settings.office_name,
+        lang=lang,
+        generated_at=now.astimezone(calendar.timezone),
+        unit_names=names,
+    )
+    html = render_html(data)
+    contents = {
+        ".html": html.encode("utf-8"),
+        ".pdf": render_pdf(html),
+        ".xlsx": render_xlsx(data),
+    }
+    stem = file_stem(month, lang)
+    targets = {suffix: out_dir / f"{stem}{suffix}" for suffix in contents}
+    written: list[Path] = []
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for suffix, content in contents.items():
+            temporary = out_dir / f".{stem}{suffix}.tmp"
+            temporary.write_bytes(content)
+            written.append(temporary)
+        for suffix in contents:
+            os.replace(out_dir / f".{stem}{suffix}.tmp", targets[suffix])
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise ReviewRefused(
+            f"không ghi được báo cáo vào thư mục {out_dir}: {reason}",
+            f"cannot write the report into {out_dir}: {reason}",
+        ) from exc
+    return ReportFiles(month, targets[".html"], targets[".pdf"], targets[".xlsx"], data)
+
+
+# -- the covering mail ---------------------------------------------------------------------
+
+
+@dataclass
+class MailPlan:
+    planned: list[str] = field(default_factory=list)  # addresses with a new mail
+    already: list[str] = field(default_factory=list)  # addresses mailed this month before
+
+    @property
+    def recipients(self) -> list[str]:
+        return self.planned + self.already
+
+
+def mail_key(month: Month, email: str) -> str:
+    return f"{MAIL_KIND}:{month.iso}:{email.lower()}"
+
+
+def _view(files: ReportFiles) -> MonthlyReportView:
+    data = files.data
+    r = data.review
+    f = r.total
+    rate = pct(f.on_time_rate, data.lang)
+    return MonthlyReportView(
+        month=r.month.label,
+        first_day=r.month.first_day,
+        last_day=r.month.last_day,
+        summary=summary(data),
+        total=f.total,
+        completed_on_time=f.completed_on_time,
+        completed_late=f.completed_late,
+        in_progress_within_deadline=f.in_progress_within_deadline,
+        in_progress_overdue=f.in_progress_overdue,
+        ongoing=f.ongoing,
+        on_time_rate=rate if f.on_time_rate is None else f"{rate}%",
+        most_overdue=tuple(
+            ReportTask(x.title, x.reference, data.unit_name(x.unit), x.deadline, x.days_overdue)
+            for x in r.overdue[:MAIL_OVERDUE]
+        ),
+        files=(files.pdf.name, files.xlsx.name),
+    )
+
+
+def _attachment(path: Path, content_type: str) -> dict[str, str]:
+    return {
+        "filename": path.name,
+        "content_type": content_type,
+        "data": base64.b64encode(path.read_bytes()).decode("ascii"),
+    }
+
+
+def leaders(app: App, lang: str) -> list[Recipient]:
+    """The leaders in the settings who get the review (leader, then office leadership)."""
+    settings = app.settings
+    out: list[Recipient] = []
+    for email, titles in (
+        (settings.leader_email, LEADER_TITLE),
+        (settings.leadership_email, LEADERSHIP_TITLE),
+    ):
+        if email and email.lower() not in {r.email.lower() for r in out}:
+            out.append(Recipient("", titles[lang], email, "", lang))
+    return out
+
+
+def plan_mail(app: App, files: ReportFiles, now: datetime) -> MailPlan:
+    """One mail per leader, with the PDF and the annex attached, under the month's key."""
+    recipients = leaders(app, files.data.lang)
+    plan = MailPlan()
+    if not recipients:
+        return plan
+    notifier = Notifier(app.settings, app.calendar())
+    view = _view(files)
+    attachments = [_attachment(files.pdf, PDF_TYPE), _attachment(files.xlsx, XLSX_TYPE)]
+    rows = []
+    for to in recipients:
+        values = notifier.outbox_row(
+            key=mail_key(files.month, to.email),
+            kind=MAIL_KIND,
+            to=to,
+            cc=[app.settings.coordinator_email] if app.settings.coordinator_email else [],
+            context={"report": view},
+            now=now,
+        )
+        rows.append(values | {"attachments": attachments})
+    with app.session() as session:
+        inserted = notifier.enqueue(session, rows)
+        session.commit()
+    for to in recipients:
+        key = mail_key(files.month, to.email)
+        (plan.planned if key in inserted else plan.already).append(to.email)
+    return plan
+
+
+# -- the whole of it -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    files: ReportFiles
+    mail: MailPlan
+
+    @property
+    def review(self) -> MonthlyReview:
+        return self.files.data.review
+
+
+def make_monthly_report(
+    app: App,
+    month: str | None,
+    *,
+    lang: str,
+    out_dir: Path,
+    now: datetime | None = None,
+    mail: bool = True,
+) -> MonthlyReport:
+    """The review of `month` (default: the month before `now`): documents written into
+    `out_dir`, and, with `mail`, the covering mail planned for the leaders."""
+    if lang not in ("vi", "en"):
+        raise ReviewRefused(
+            f"ngôn ngữ không hợp lệ: {lang!r} (vi hoặc en)", f"bad language: {lang!r} (vi or en)"
+        )
+    now = now or app.clock.now()
+    calendar = app.calendar()
+    chosen = month_to_review(month, now, calendar)
+    files = write_report(app, chosen, lang, out_dir, now)
+    plan = plan_mail(app, files, now) if mail else MailPlan()
+    return MonthlyReport(files, plan)
+
+
+def headline_rows(report: MonthlyReview, lang: str) -> Sequence[dict[str, Any]]:
+    """The headline table (one row per category, then the total and the rate), as the
+    Prefect artifact and the CLI show it."""
+    f = report.total
+    label = "Category" if lang == "en" else "Phân loại"
+    count = "Tasks" if lang == "en" else "Số nhiệm vụ"
+    rows: list[dict[str, Any]] = [
+        {label: category_label(c, lang), count: f.count(c)} for c in Category
+    ]
+    rows.append({label: "Total" if lang == "en" else "Tổng số", count: f.total})
+    rate = pct(f.on_time_rate, lang)
+    rows.append(
+        {
+            label: "On-time rate" if lang == "en" else "Tỷ lệ hoàn thành đúng hạn",
+            count: rate if f.on_time_rate is None else f"{rate}%",
+        }
+    )
+    return rows
