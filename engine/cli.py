@@ -25,6 +25,7 @@ from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status
 from engine.domain.policy import in_office_hours
+from engine.domain.review import ReviewError
 from engine.i18n import (
     CATEGORY_STYLE,
     KIND_LABEL,
@@ -43,6 +44,7 @@ from engine.policy_source import PolicyFileError
 from engine.services import imports, outbox, tasks
 from engine.services.calendar import set_day
 from engine.services.delivery import DeliveryReport, deliver
+from engine.services.review import headline_rows, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 from engine.services.tasks import TaskLine
 from engine.settings import Settings
@@ -66,6 +68,8 @@ app.add_typer(task_app, name="task")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(calendar_app, name="calendar")
+report_app = typer.Typer(help="Báo cáo / reports", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 console = Console()
 errors = Console(stderr=True)
@@ -749,6 +753,79 @@ def calendar_set(
     console.print(
         _t(f"Đã ghi {short_date(target)} là {kind}.", f"{target.isoformat()} is now {kind}.")
     )
+
+
+# -- the monthly review --------------------------------------------------------------
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="Tháng báo cáo, 2025-12 (mặc định: tháng trước)"),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Ngôn ngữ của báo cáo: vi (mặc định) hoặc en")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục ghi báo cáo (mặc định: reports/)")
+    ] = None,
+    mail: Annotated[
+        bool, typer.Option("--mail/--no-mail", help="Gửi báo cáo cho lãnh đạo qua hàng đợi thư")
+    ] = True,
+) -> None:
+    """Báo cáo tình hình thực hiện nhiệm vụ tháng: HTML, PDF, Excel / the monthly review."""
+    if lang is not None:
+        if lang not in ("vi", "en"):
+            raise _fail(
+                _t(f"--lang: vi hoặc en, không phải {lang!r}", f"--lang: vi or en, not {lang!r}"), 2
+            )
+        state.lang = "en" if lang == "en" else "vi"
+    with _app() as application:
+        folder = out or application.settings.report_dir
+        try:
+            made = make_monthly_report(
+                application, month, lang=state.lang, out_dir=folder, mail=mail
+            )
+        except ReviewError as exc:
+            raise _fail(exc.message(state.lang), 2) from exc
+    r = made.review
+    table = Table(
+        title=_t(
+            f"Báo cáo tình hình thực hiện nhiệm vụ tháng {r.month.label}",
+            f"Implementation of assigned tasks, {r.month.label}",
+        )
+    )
+    rows = headline_rows(r, state.lang)
+    for header in rows[0]:
+        table.add_column(header, justify="right" if header in ("Số nhiệm vụ", "Tasks") else "left")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+    for path in made.files.paths:
+        console.print(str(path), highlight=False)
+    plan = made.mail
+    if plan.planned:
+        console.print(
+            _t(
+                f"Đã đưa thư gửi báo cáo vào hàng đợi: {', '.join(plan.planned)} (gửi bằng `dondoc deliver`).",
+                f"The covering mail is in the outbox for: {', '.join(plan.planned)} (sent by `dondoc deliver`).",
+            )
+        )
+    if plan.already:
+        console.print(
+            _t(
+                f"Thư báo cáo tháng {r.month.label} đã có trong hàng đợi trước đó, không gửi lại: {', '.join(plan.already)}.",
+                f"The {r.month.iso} review was already mailed to: {', '.join(plan.already)}; not again.",
+            )
+        )
+    if mail and not plan.recipients:
+        console.print(
+            _t(
+                "Chưa cấu hình địa chỉ lãnh đạo (DONDOC_LEADER_EMAIL, DONDOC_LEADERSHIP_EMAIL): không gửi thư.",
+                "No leader address is set (DONDOC_LEADER_EMAIL, DONDOC_LEADERSHIP_EMAIL): no mail.",
+            )
+        )
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m engine.cli`

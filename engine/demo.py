@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 OUT = ROOT / "demo-out"
 AS_OF = "20/01/2026"
+REPORT_MONTH = "2025-12"  # the last full month of the simulation
+REPORT_AT = "2026-01-20T10:00"
 
 # (reference, task number, what happened, simulated local instant, note)
 COORDINATOR = "cv.theodoi"  # chuyên viên theo dõi
@@ -244,13 +246,21 @@ def main() -> None:
                 _run(*arguments(), at=at, show=shown)
                 progress.advance(bar)
         _run("directives", "list")
+        # the monthly review of the last full month, mailed to the leaders with its files
+        reports = str((OUT / "reports").relative_to(ROOT))
+        _run("report", "monthly", "--month", REPORT_MONTH, "--out", reports, at=REPORT_AT)
+        _run("deliver", at=REPORT_AT, show=False)
         _sent_table(url)
     _run("tasks", "list", "--as-of", AS_OF, at=f"{AS_OF[6:]}-{AS_OF[3:5]}-{AS_OF[:2]}T17:00")
     _run("task", "show", str(_task_ids(url)[("45/TB-VPCTN", "5")]), "--as-of", AS_OF)
     mail_files = sorted((OUT / "mail").glob("*.eml"))
+    report_files = sorted((OUT / "reports").glob("*.*"))
     cli.console.print(
         f"\n[green]Xong.[/green] {len(mail_files)} thư đã lưu trong demo-out/mail/ "
         f"(mở bằng trình đọc thư, ví dụ {mail_files[0].name if mail_files else ''}).\n"
+        f"Báo cáo tháng {REPORT_MONTH[5:]}/{REPORT_MONTH[:4]}: "
+        + ", ".join(str(p.relative_to(ROOT)) for p in report_files)
+        + "\n"
         f"Thử tiếp: DONDOC_DATABASE_URL=sqlite:///demo-out/dondoc.db .venv/bin/dondoc tasks list --overdue --as-of {AS_OF}",
         highlight=False,
     )
