@@ -559,3 +559,43 @@ def test_the_review_month_defaults_to_the_previous_one_in_ha_noi() -> None:
         "Có 1 lỗi trong tham số; chưa thay đổi gì:\n"
         "  - Prefect form, trường 'month': tháng không hợp lệ: '2025-13' (cần dạng 2025-12)"
     )
+
+
+# -- drafting from the conclusions text ----------------------------------------------------
+
+
+def test_a_draft_from_the_conclusions_text_is_shown_and_nothing_is_stored(
+    office: App, tmp_path: Path
+) -> None:
+    from workflows.drafts import DRAFT_FILE_KEY, DRAFT_KEY, DraftForm, draft_directive_from_text
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "units.yaml"
+    with office.session() as session:
+        imports.import_units(session, examples, NOW)
+    report = Path(__file__).parent / "data" / "conclusions" / "hop_bo_tu_phap.txt"
+    out = tmp_path / "draft.yaml"
+    ran = run(draft_directive_from_text, DraftForm(path=str(report), out=str(out)))
+    result = ran.result()
+    assert result["tasks"] == 5
+    assert result["meeting_date"] == "2025-10-14"
+    rows = ran.table(DRAFT_KEY)
+    assert [r["Đơn vị chủ trì"] for r in rows] == [
+        "Bộ Tư pháp (?)", "Bộ Tư pháp (?)", "VPCTN", "Bộ Tư pháp (?)", "Bộ Tư pháp (?)",
+    ]  # fmt: skip
+    assert [r["Thời hạn"] for r in rows[:3]] == ["30/11/2025", "31/12/2025", "28/10/2025"]
+    assert rows[4]["Định kỳ"] == "quarterly"
+    assert rows[2]["Trích dẫn nguồn"].startswith(
+        "Văn phòng Chủ tịch nước phối hợp với Bộ Ngoại giao"
+    )
+    markdown = ran.markdown(DRAFT_FILE_KEY)
+    assert "lead_unit: VPCTN" in markdown
+    assert "source_quote:" in markdown
+    assert out.read_text(encoding="utf-8").count("source_quote:") == 5
+    assert stored_tasks(office) == []  # a draft is shown, never stored or assigned
+
+
+def test_a_draft_without_text_fails_saying_what_is_needed(office: App) -> None:
+    from workflows.drafts import draft_directive_from_text
+
+    ran = run(draft_directive_from_text, {"text": "  "})
+    assert "Cần văn bản kết luận" in str(ran.error())
