@@ -1,4 +1,5 @@
-"""`dondoc serve`: the embedded scheduler (APScheduler 3.x) running the sweep and delivery.
+"""`dondoc serve`: the embedded scheduler (APScheduler 3.x) running the sweep and delivery,
+and the monthly review at 07:00 on the 1st.
 
 One scheduler process; fixed job ids, `replace_existing`, `coalesce`, one instance at a
 time. The database, not the scheduler, holds the truth: each run asks the calendar and
@@ -14,15 +15,20 @@ from collections.abc import Callable
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from engine.bootstrap import App
 from engine.clock import SystemClock
 from engine.domain.policy import in_office_hours
 from engine.services.delivery import DeliveryReport, deliver
+from engine.services.review import MonthlyReport, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 
 log = logging.getLogger("dondoc.serve")
+
+SWEEP_JOB = "dondoc-sweep-and-deliver"
+REVIEW_JOB = "dondoc-monthly-review"
 
 
 def run_cycle(app: App) -> tuple[SweepReport, DeliveryReport]:
@@ -35,8 +41,27 @@ def run_cycle(app: App) -> tuple[SweepReport, DeliveryReport]:
     return planned, delivered
 
 
+def run_monthly_review(app: App) -> MonthlyReport:
+    """The review of the month before now, into the report folder, with the leaders'
+    mail planned under the month's key: a second run in the month mails no one again."""
+    return make_monthly_report(
+        app, None, lang=app.settings.lang, out_dir=app.settings.report_dir, now=app.clock.now()
+    )
+
+
+def _log_review(report: MonthlyReport) -> None:
+    log.info(
+        "monthly review of %s: %s; mailed to %s",
+        report.review.month.iso,
+        ", ".join(str(p) for p in report.files.paths),
+        ", ".join(report.mail.planned) or "no one new",
+    )
+
+
 def build_scheduler(
-    app: App, on_cycle: Callable[[SweepReport, DeliveryReport], None]
+    app: App,
+    on_cycle: Callable[[SweepReport, DeliveryReport], None],
+    on_review: Callable[[MonthlyReport], None] = _log_review,
 ) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=app.settings.timezone)
 
@@ -51,7 +76,7 @@ def build_scheduler(
         IntervalTrigger(
             seconds=app.settings.serve_interval_seconds, timezone=app.settings.timezone
         ),
-        id="dondoc-sweep-and-deliver",
+        id=SWEEP_JOB,
         name="sweep and deliver",
         replace_existing=True,
         coalesce=True,
@@ -60,12 +85,33 @@ def build_scheduler(
         # the scheduler keeps real time, whatever clock the engine is given
         next_run_time=SystemClock().now(),  # once at start-up, then every interval
     )
+
+    def review() -> None:
+        try:
+            on_review(run_monthly_review(app))
+        except Exception:  # keep serving; a coordinator can make it with `dondoc report`
+            log.exception("monthly review failed")
+
+    scheduler.add_job(
+        review,
+        CronTrigger(day=1, hour=7, minute=0, timezone=app.settings.timezone),
+        id=REVIEW_JOB,
+        name="monthly review",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
     return scheduler
 
 
-def serve(app: App, on_cycle: Callable[[SweepReport, DeliveryReport], None]) -> None:
+def serve(
+    app: App,
+    on_cycle: Callable[[SweepReport, DeliveryReport], None],
+    on_review: Callable[[MonthlyReport], None] = _log_review,
+) -> None:
     """Run until SIGTERM or SIGINT; a running cycle finishes before the process exits."""
-    scheduler = build_scheduler(app, on_cycle)
+    scheduler = build_scheduler(app, on_cycle, on_review)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping after the current run", signum)

@@ -55,7 +55,7 @@ from workflows.directives import (
     issue_directive,
 )
 from workflows.reminders import DeliveryForm, SweepForm, deliver_outbox, sweep
-from workflows.review import NOT_AVAILABLE, ReviewForm, monthly_review, previous_month
+from workflows.review import ReviewForm, monthly_review, previous_month, review_key
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)  # the issue day, Wednesday, office hours
@@ -540,12 +540,52 @@ def test_bad_parameters_from_the_server_fail_the_run_before_anything_changes(
 # -- the monthly review --------------------------------------------------------------------
 
 
-def test_the_monthly_review_says_it_is_not_available_yet(office: App) -> None:
-    ran = run(monthly_review)
+def test_the_monthly_review_writes_its_files_mails_the_leaders_and_shows_the_figures(
+    office: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(office, tmp_path, task(), task("Tổng kết công tác năm", deadline="2025-11-28"))
+    monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-12-01T07:00:00+07:00")
+    monkeypatch.setenv("DONDOC_REPORT_DIR", str(tmp_path / "reports"))
+
+    ran = run(monthly_review)  # the scheduled run: no month given, so November
+
+    result = ran.result()
+    assert result["month"] == "2025-11"
+    assert (result["tasks"], result["overdue"]) == (2, 1)
+    pdf = tmp_path / "reports" / "bao-cao-thang-2025-11.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert result["files"][1] == str(pdf)
+    reports = [r for r in outbox(office) if r.kind == "monthly_report"]
+    assert [r.to_email for r in reports] == ["lanhdao@example.vn", "lanhdao.vanphong@example.vn"]
+    assert {a["filename"] for a in reports[0].attachments} == {
+        "bao-cao-thang-2025-11.pdf",
+        "bao-cao-thang-2025-11.xlsx",
+    }
+    table = {r["Phân loại"]: r["Số nhiệm vụ"] for r in ran.table(review_key("2025-11"))}
+    assert table["Đang thực hiện trong hạn"] == 1
+    assert table["Chưa hoàn thành, quá hạn"] == 1
+    assert table["Tỷ lệ hoàn thành đúng hạn"] == "0,0%"
+    assert str(pdf) in ran.markdown(review_key("2025-11") + "-tep")
+
+    again = run(monthly_review, ReviewForm(month="2025-11")).result()
+    assert again["mailed"] == []
+    assert again["already_mailed"] == ["lanhdao@example.vn", "lanhdao.vanphong@example.vn"]
+
+
+def test_a_review_of_a_month_not_over_fails_saying_so_and_mails_no_one(
+    office: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DONDOC_REPORT_DIR", str(tmp_path / "reports"))
+    ran = run(monthly_review, ReviewForm(month="2025-11"))  # at 26/11/2025
 
     error = ran.error()
     assert isinstance(error, RunRefused)
-    assert str(error) == NOT_AVAILABLE
+    assert str(error) == (
+        "tháng 11/2025 chưa kết thúc: báo cáo tháng 11/2025 lập được từ ngày 01/12/2025"
+        " (hôm nay là 26/11/2025)"
+    )
+    assert outbox(office) == []
+    assert not (tmp_path / "reports").exists()
 
 
 def test_the_review_month_defaults_to_the_previous_one_in_ha_noi() -> None:

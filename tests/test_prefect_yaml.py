@@ -99,11 +99,12 @@ def test_sweep_and_delivery_run_every_15_minutes_in_office_hours_one_at_a_time()
         )
 
 
-def test_the_monthly_review_is_scheduled_at_seven_on_the_first_but_not_active_yet() -> None:
+def test_the_monthly_review_runs_at_seven_on_the_first_in_ha_noi() -> None:
     [schedule] = BY_NAME["monthly-review"]["schedules"]
     assert schedule["cron"] == "0 7 1 * *"
-    # the report has not landed: the flow fails saying so; activate it when it does
-    assert schedule["active"] is False
+    assert schedule["timezone"] == "Asia/Ho_Chi_Minh"
+    assert schedule["active"] is True
+    assert "not available" not in BY_NAME["monthly-review"]["description"]
 
 
 @pytest.mark.usefixtures("at_root")
