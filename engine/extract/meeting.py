@@ -80,7 +80,7 @@ def meeting_date(text: str) -> MeetingDate:
         day_, month = int(opening[1]), int(opening[2])
         year = int(opening[3]) if opening[3] else _year_for_month(text, month)
         if year and (day := _safe(year, month, day_)):
-            words = " ".join(opening[0].split()).strip(" .")
+            words = " ".join(text[opening.start() : opening.end()].split()).strip(" .")
             return MeetingDate(day, f"câu mở đầu / opening words: {words}")
     names = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
     opening = re.search(
