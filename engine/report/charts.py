@@ -65,7 +65,7 @@ class Chart:
     rects: list[Rect] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
-    polyline: list[tuple[float, float]] = field(default_factory=list)
+    polylines: list[list[tuple[float, float]]] = field(default_factory=list)  # broken at gaps
     dots: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -120,6 +120,8 @@ def trend_chart(
     plot_h = height - top - bottom
     plot_w = width - left - right
     axis_max = nice_ceiling(max((p.figures.total for p in trend), default=0))
+    if axis_max % 4:  # whole numbers on the four gridlines
+        axis_max = max(4, -(-max(p.figures.total for p in trend) // 4) * 4)
     for i in range(5):
         value = axis_max * i / 4
         y = top + plot_h - plot_h * i / 4
@@ -144,9 +146,13 @@ def trend_chart(
         chart.texts.append(Text(x + bar_w / 2, y - 3, str(total), "middle", bold=True))
         chart.texts.append(Text(x + bar_w / 2, top + plot_h + 13, point.month.label, "middle"))
         rate = point.figures.on_time_rate
-        if rate is not None:
+        if rate is None:  # no rate this month: the line stops rather than bridge the gap
+            chart.polylines.append([])
+        else:
             dot = (x + bar_w / 2, top + plot_h - plot_h * rate / 100)
-            chart.polyline.append(dot)
+            if not chart.polylines:
+                chart.polylines.append([])
+            chart.polylines[-1].append(dot)
             chart.dots.append(dot)
             chart.texts.append(
                 Text(dot[0] + 5, dot[1] - 4, pct(rate) + "%", size=8, fill=RATE_COLOUR)

@@ -79,7 +79,15 @@ def _date(value: Any) -> date | None:
 
 
 def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
-    """The month's review from the tasks and their events before its cut-off.
+    """The month's review from the tasks and their events before its cut-off."""
+    tasks, events = read_log(session, calendar, month)
+    return review(tasks, events, month, calendar)
+
+
+def read_log(
+    session: Session, calendar: WorkingCalendar, month: Month
+) -> tuple[list[TaskFacts], list[Event]]:
+    """The tasks and the events before the month's cut-off, as the domain takes them.
 
     Three reads: the tasks (with their directive's reference); every event before the
     cut-off without its payload; and the payloads of the only events whose payload
@@ -146,7 +154,7 @@ def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> Mo
         )
         if event_id is not None
     ]
-    return review(tasks, events, month, calendar)
+    return tasks, events
 
 
 def unit_names(session: Session, lang: str) -> dict[str, str]:
