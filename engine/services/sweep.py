@@ -315,11 +315,17 @@ def _record_escalations(
             )
             task, level = highest.get(d.task.id, (d.task, 0))
             highest[d.task.id] = (task, max(level, d.notice.level))
+    by_level: dict[int, list[int]] = {}
     for task_id, (_, level) in highest.items():
+        by_level.setdefault(level, []).append(task_id)
+    for level, task_ids in by_level.items():  # one statement per level reached, not per task
         session.execute(
             update(TaskRow)
-            .where(col(TaskRow.id) == task_id, col(TaskRow.escalation_level) < level)
+            .where(col(TaskRow.id).in_(task_ids), col(TaskRow.escalation_level) < level)
             .values(escalation_level=level)
+            # the tasks loaded in this session get the new level from the rows updated, not
+            # by evaluating the criteria against every task in the session
+            .execution_options(synchronize_session="fetch")
         )
 
 
@@ -412,17 +418,24 @@ def _plan_mail(
         planned.append((notice_ids, values))
 
     ids = notifier.enqueue(session, [values for _, values in planned])
+    links: list[dict[str, int]] = []
     for notice_ids, values in planned:
         outbox_id = ids.get(values["key"])
         if outbox_id is None:
             continue
-        session.execute(
-            update(NoticeRow).where(col(NoticeRow.id).in_(notice_ids)).values(outbox_id=outbox_id)
-        )
+        links += ({"notice_id": n, "outbox_id": outbox_id} for n in notice_ids)
         report.mails.append(
             {"id": outbox_id, "kind": values["kind"], "to": values["to_email"], "cc": values["cc"],
              "items": len(notice_ids), "subject": values["subject"]}
         )  # fmt: skip
+    if links:  # each notice points at the mail that tells it, in one statement
+        notices = NoticeRow.__table__  # type: ignore[attr-defined]
+        session.connection().execute(
+            update(notices)
+            .where(notices.c.id == bindparam("notice_id"))
+            .values(outbox_id=bindparam("outbox_id")),
+            links,
+        )
 
 
 def _item(view: TaskView, d: _Due) -> DueItem:

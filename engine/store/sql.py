@@ -23,11 +23,15 @@ def insert_ignoring_duplicates(
         return []
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement: Insert = builder(table).values(list(rows)).on_conflict_do_nothing()
+    statement: Insert = builder(table).on_conflict_do_nothing()
+    # executemany: SQLAlchemy batches the rows into multi-row INSERTs ("insertmanyvalues")
+    # from one cached statement, RETURNING included, instead of compiling a statement with
+    # a thousand VALUES tuples each time
+    connection = session.connection()
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning))
-        return list(session.execute(statement).all())
-    session.execute(statement)
+        return list(connection.execute(statement, list(rows)).all())
+    connection.execute(statement, list(rows))
     return []
 
 
