@@ -7,6 +7,13 @@ import re
 from dataclasses import dataclass
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-+•*–]\s+|\(?[0-9]{1,2}[.)]\s+|\(?[a-zđ][.)]\s+)")
+#: an item of a list written out in words ("Một là, …", "Thứ hai, …", "Firstly, …"):
+#: the marker is left out of the sentence
+_WORD_MARKER = re.compile(
+    r"^\s*(?:(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là"
+    r"|Thứ\s+(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|Trước\s+hết|Cuối\s+cùng"
+    r"|First(?:ly)?|Second(?:ly)?|Third(?:ly)?|Fourth(?:ly)?|Fifth(?:ly)?|Finally|Lastly)\s*[,:]\s*"
+)
 _CAPTION_MARK = re.compile(
     r"(?:\b(?:Ảnh|Photo|Nguồn|Source|Video|Clip)\s*:|\bComment\s*\(|^\s*(?:Xem thêm|Read more)\b)",
     re.IGNORECASE,
@@ -84,13 +91,17 @@ def split_sentences(text: str) -> list[Sentence]:
             start, end = _strip(text, line_start + a, line_start + b)
             if end > start:
                 pieces.append((start, end, text[line_start + a : line_start + b].rstrip()))
+        marker = _WORD_MARKER.match(line)
+        if marker and pieces and pieces[0][0] < line_start + marker.end() < pieces[0][1]:
+            pieces[0] = (line_start + marker.end(), *pieces[0][1:])
+        listed_line = bool(_LIST_MARKER.match(line) or marker)
         for start, end, raw in pieces:
             body = text[start:end]
-            terminated = bool(re.search(r"[.!?…][\"'”)\]]*$", raw))
+            terminated = bool(re.search(r"[.!?…:][\"'”)\]]*$", raw))
             caption = bool(_CAPTION_MARK.search(body)) or (
-                len(pieces) == 1 and not terminated and not _LIST_MARKER.match(line)
+                len(pieces) == 1 and not terminated and not listed_line
             )
-            out.append(Sentence(start, end, body, caption, bool(_LIST_MARKER.match(line))))
+            out.append(Sentence(start, end, body, caption, listed_line))
     return out
 
 

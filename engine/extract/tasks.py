@@ -73,6 +73,78 @@ class Extraction:
     tasks: list[DraftTask]
 
 
+_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being)|được|đã\s+được)\s+$", re.IGNORECASE)
+#: the verbs of a list item in English, which start with a capital
+_EN_VERBS = frozenset(
+    [
+        "complete",
+        "develop",
+        "continue",
+        "review",
+        "submit",
+        "ensure",
+        "strengthen",
+        "prepare",
+        "focus",
+        "promote",
+        "improve",
+        "build",
+        "organise",
+        "organize",
+        "implement",
+        "accelerate",
+        "speed",
+        "carry",
+        "step",
+        "coordinate",
+        "study",
+        "propose",
+        "report",
+        "take",
+        "consider",
+        "finalise",
+        "finalize",
+        "enhance",
+        "conduct",
+        "monitor",
+        "establish",
+        "expand",
+        "mobilise",
+        "mobilize",
+        "set",
+        "update",
+        "issue",
+        "draft",
+        "research",
+        "boost",
+        "maintain",
+        "direct",
+        "closely",
+        "actively",
+        "proactively",
+        "urgently",
+        "resolutely",
+        "promptly",
+        "send",
+        "speed",
+        "upgrade",
+        "assign",
+        "allocate",
+        "arrange",
+        "accelerate",
+        "innovate",
+        "pay",
+        "attend",
+        "perfect",
+        "renovate",
+        "tighten",
+        "handle",
+        "resolve",
+        "settle",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class _Cue:
     start: int  # offsets in the source
@@ -86,17 +158,18 @@ class _Cue:
 _I = re.IGNORECASE
 _ADDRESSING = re.compile(
     r"(?<![\wÀ-ỹ])(?:(?<!đáp ứng )(?<!so với )(?<!theo )(?<!với )(?<!các )(?<!những )(?<!nhiều )"
-    r"(?<!của )(?<!như )(?<!mọi )(?<!là )(?<!và )(?<!trước )yêu\s+cầu"
-    r"(?!\s+(?:cao|nhiệm\s+vụ|ngày|đặt\s+ra|của|thực\s+tiễn|chung|công\s+việc|này|đó|đề\s+ra|trên|về|mới|rất|càng)\b)"
-    r"|(?<!các )(?<!những )(?<!theo )(?<!của )đề\s+nghị(?!\s+(?:của|này|đó)\b)"
-    r"|đòi\s+hỏi|kêu\s+gọi|lưu\s+ý"
+    r"(?<!của )(?<!như )(?<!mọi )(?<!là )(?<!và )(?<!trước )(?<!lại )(?<!đúng )yêu\s+cầu"
+    r"(?!\s+(?:cao|nhiệm\s+vụ|ngày|đặt\s+ra|của|thực\s+tiễn|chung|công\s+việc|này|đó|đề\s+ra|trên|về|mới|rất|càng|tại|trong|ở|đã|nêu|được)\b)"
+    r"|(?<!các )(?<!những )(?<!theo )(?<!của )(?<!hồ sơ )(?<!văn bản )(?<!tờ trình )(?<!kiến nghị, )đề\s+nghị"
+    r"(?!\s+(?:của|này|đó|tại|trong|đã|được)\b)"
+    r"|đòi\s+hỏi|kêu\s+gọi|lưu\s+ý(?=\s+(?:các\s+|mọi\s+)?" + UPPER + r")"
     r"|request(?:ed|s)|ask(?:ed|s)|direct(?:ed|s)|instruct(?:ed|s)|urg(?:ed|es)|call(?:ed|s)?\s+(?:on|upon)"
     r"|task(?:ed|s)(?=\s+(?:the\b|(?-i:[A-Z])))|requir(?:ed|es|ing)(?=\s+(?:the|all|each|every|relevant)\b|\s+(?-i:[A-Z]))"
     r"|assign(?:ed|s)?(?=\s+(?:the\b|(?-i:[A-Z]))))(?!\w)",
     _I,
 )
 _LEADER_VERB = re.compile(
-    r"(?<![\wÀ-ỹ])(?:chỉ\s+đạo(?!\s+(?:của|của)\b)|giao(?:\s+cho)?(?=\s+(?:"
+    r"(?<![\wÀ-ỹ])(?:(?<!phát biểu )chỉ\s+đạo(?!\s+(?:của|tại|trong)\b)|giao(?:\s+cho)?(?=\s+(?:"
     + UPPER
     + r"|các|nhiệm\s+vụ)))(?!\w)"
 )
@@ -144,6 +217,13 @@ _VI_VERBS_WORDS = """tiếp tục nâng cao phối hợp đẩy mạnh triển k
     rút kinh nghiệm đề cao tránh không kịp thời tích cực thường xuyên đẩy nhanh hoàn tất cập nhật
     số hoá số hóa chuẩn hoá chuẩn hóa thống nhất phân công giao rà soát trình"""
 _VI_VERBS = frozenset(_VI_VERBS_WORDS.split())
+#: two-syllable verbs whose first syllable alone would read as another word
+_VI_COMPOUND_VERBS = frozenset(
+    """chỉ đạo|chủ trì|bố trí|hướng dẫn|kiên quyết|tháo gỡ|có trách nhiệm|khẩn trương|
+    trình bày|cho phép|tổ chức|nghiêm túc|tập trung|sớm hoàn thành|ban hành|kịp thời""".replace(
+        "\n", ""
+    ).split("|")
+)
 _VI_NOT_START_WORDS = """các những một mọi này đó trong với theo nhất đặc bởi vì do nhằm để là có công việc khi nếu
     qua từ tại về đối ở cả toàn tất hai ba chỉ như đây sau trước thì mà nên nhưng còn"""
 _VI_NOT_START = frozenset(_VI_NOT_START_WORDS.split())
@@ -178,6 +258,9 @@ _CONTINUING = re.compile(
     r"\b(?:tiep tuc (?:nam|theo doi|cap nhat|duy tri)|nam (?:chac )?tinh hinh|theo doi|thuong xuyen|"
     r"continue to (?:monitor|follow|track|grasp)|monitor)\b"
 )
+_RECIPIENT = re.compile(
+    r"\b(?:gui|trinh|bao cao|den|toi|cho|ve|cua|tai|voi|to|for|with|of|from|at|on|about|by)\s+(?:the\s+|cac\s+)?$"
+)
 _WITH = re.compile(r"(?:phoi hop(?: voi| cung)?|cung voi|voi|with|and)\s+(?:the\s+|cac\s+)?$")
 _TITLE_CUT = re.compile(
     r"\s+(?:để|nhằm|trong đó|nhất là|đặc biệt là|in order to|so as to|especially|particularly)\s+"
@@ -204,9 +287,13 @@ def _verb_initial(text: str) -> bool:
     if not tokens:
         return False
     first = tokens[0]
-    if first[0].isupper() and first.lower() not in _VI_VERBS:
-        return False
     low = [t.lower() for t in tokens]
+    if " ".join(low[:2]) in _VI_COMPOUND_VERBS:
+        return True
+    if first[0].isupper() and not (
+        low[0] in _VI_VERBS or " ".join(low[:2]) in _VI_VERBS or low[0] in _EN_VERBS
+    ):
+        return False
     if low[0] in _EN_NOT_START or low[0] in _VI_NOT_START:
         return False
     if low[0] in _VI_VERBS or " ".join(low[:2]) in _VI_VERBS:
@@ -237,8 +324,11 @@ class _Finder:
         self.calendar = calendar
         self.on = on
         self.lang = lang
+        self.announced = False  # the sentence read last announced a list of tasks
         self.mentions = directory.find(text, lang)
         self.default = default_addressee(text, self.mentions)
+        chair = LEADER.match(issuer(text))
+        self.chair = " ".join(fold(chair[0]).split()) if chair else ""
         spans = [(m.start, m.end) for m in self.mentions]
         self.leaders = [
             (m.start(), m.end())
@@ -258,13 +348,24 @@ class _Finder:
     def _leader_in(self, start: int, end: int) -> bool:
         return any(start <= s and e <= end for s, e in self.leaders)
 
+    def _chair_in(self, start: int, end: int) -> bool:
+        """Whether the leader chairing the meeting (by the title the text gives them) is
+        named here: in the office's report a minister's or a chairman's own requests are
+        part of the report."""
+        if not self.chair:
+            return self._leader_in(start, end)
+        return any(
+            start <= s and e <= end and fold(self.text[s:e]) == self.chair for s, e in self.leaders
+        )
+
     # -- cues -------------------------------------------------------------------------
     def _cue(self, clause: Clause, in_report: bool, context: bool) -> _Cue | None:
         body = clause.text
         candidates: list[_Cue] = []
         for match in _ADDRESSING.finditer(body):
+            passive = bool(_PASSIVE.search(body[: match.start()]))
             candidates.append(
-                _Cue(clause.start + match.start(), clause.start + match.end(), True, False)
+                _Cue(clause.start + match.start(), clause.start + match.end(), not passive, False)
             )
         for match in _LEADER_VERB.finditer(body):
             at = clause.start + match.start()
@@ -280,12 +381,12 @@ class _Finder:
             subject = any(m.end <= at for m in self._mentions_in(chunk, at))
             if subject or (context and chunk == clause.start):
                 candidates.append(_Cue(at, clause.start + match.end(), False, True))
-        if in_report:  # the office's report: only the leader's own words instruct
+        if in_report:  # the office's report: only the chairing leader's own words instruct
             candidates = [
                 c
                 for c in candidates
                 if c.addressing
-                and self._leader_in(_chunk_start(self.text, clause, c.start), c.start)
+                and self._chair_in(_chunk_start(self.text, clause, c.start), c.start)
             ]
         return min(candidates, key=lambda c: c.start) if candidates else None
 
@@ -299,9 +400,9 @@ class _Finder:
 
     def _lead(self, start: int, end: int, cue: _Cue | None) -> Mention | None:
         if cue is not None and cue.addressing:
-            after = self._mentions_in(cue.end, min(end, cue.end + 120))
+            after = self._addressee(cue.end, end)
             if after:
-                return self._resolve_mention(after[0])
+                return self._resolve_mention(after)
         if cue is not None:
             before = self._mentions_in(start, cue.start)
             if before:
@@ -309,6 +410,16 @@ class _Finder:
         first = self._mentions_in(start, min(end, start + 60))
         if cue is None and first and _verb_initial(self.text[first[0].end : end]):
             return self._resolve_mention(first[0])
+        return None
+
+    def _addressee(self, at: int, end: int) -> Mention | None:
+        """The unit a cue addresses: the first one named after it that is not the
+        recipient or the object of a preposition ("gửi Bộ Tài chính", "to the Office")."""
+        for mention in self._mentions_in(at, min(end, at + 120)):
+            before = fold(self.text[max(at, mention.start - 14) : mention.start])
+            if _RECIPIENT.search(before):
+                continue
+            return mention
         return None
 
     def _coordinating(self, start: int, end: int, lead: Mention | None) -> tuple[str, ...]:
@@ -365,7 +476,8 @@ class _Finder:
         else:
             deadline, recurrence, past, expression = None, None, False, ""
         action = self.text[cue.end if cue else start : end]
-        kind = self._kind(action, deadline is not None)
+        periodic = recurrence in (Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.YEARLY)
+        kind = self._kind(action, deadline is not None or periodic)
         continuing = kind == "ongoing_duty" or _CONTINUING.search(" ".join(words(action)))
         if recurrence is None and deadline is None and continuing:
             recurrence = Recurrence.ONGOING
@@ -402,10 +514,12 @@ class _Finder:
                 in_report = False
             elif _REPORT_START.search(sentence.text):
                 in_report = True
+            self.announced = False
             found = self._sentence(sentence, in_report, previous, colon)
             out += [(t, False) for t in found]
-            previous = bool(found) or (previous and colon and sentence.listed)
-            colon = sentence.text.rstrip().endswith(":") or (colon and sentence.listed)
+            previous = bool(found) or self.announced or (previous and colon and sentence.listed)
+            ends_list = self.text[sentence.end : sentence.end + 1] == ":"
+            colon = ends_list or (colon and sentence.listed)
         return out
 
     def _sentence(
@@ -423,6 +537,7 @@ class _Finder:
                 after = self.text[cue.end : clause.end]
                 if _LIST_INTRO.search(after) and len(words(after)) < 20:
                     active = True
+                    self.announced = True
                     unit = self._lead(clause.start, clause.end, cue) or unit
                     continue
                 if _PRAISE.search(self.text[clause.start : cue.start]) and not cue.addressing:
@@ -450,7 +565,10 @@ class _Finder:
         first = self._mentions_in(clause.start, clause.end)
         if not first or first[0].start != clause.start:
             return False
-        return _verb_initial(self.text[first[0].end : clause.end])
+        after = self.text[first[0].end : clause.end]
+        # "Ủy ban nhân dân các tỉnh có dự án đi qua khẩn trương …": a relative clause
+        # between the unit and what it is to do
+        return _verb_initial(after) or bool(_WEAK.search(after[:80]) or _MODAL.search(after[:80]))
 
     def _extend(self, task: DraftTask, end: int, unit: Mention | None) -> DraftTask:
         """The task with a clause that belongs to it ("…; trong đó …") added."""

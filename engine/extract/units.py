@@ -60,7 +60,15 @@ _EN_HEADS = (
     "Inspectorate|Authority|Board|Centre|Center|Institute|Academy|Union|Front|Command|"
     "Government Office|People's Committee"
 )
-_VI_BODY = re.compile(rf"(?<!\w)(?:{_VI_HEADS})(?:\s+{UPPER}[\w-]*(?:\s+[^\W\d_][\w-]*){{0,6}})")
+#: a local body: "UBND tỉnh Quảng Trị", "Ủy ban nhân dân các tỉnh, thành phố", "Sở Y tế tỉnh"
+_VI_LOCAL = (
+    r"(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND)"
+    r"\s+(?:(?:các|những)\s+tỉnh(?:,\s*thành\s+phố(?:\s+trực\s+thuộc\s+Trung\s+ương)?)?"
+    rf"|(?:tỉnh|thành\s+phố|TP\.?|huyện|quận|thị\s+xã|xã|phường)(?:\s+{UPPER}[\w-]*(?:\s+{UPPER}[\w-]*){{0,3}})?)"
+)
+_VI_BODY = re.compile(
+    rf"(?<!\w)(?:{_VI_LOCAL}|(?:{_VI_HEADS})(?:\s+{UPPER}[\w-]*(?:\s+[^\W\d_][\w-]*){{0,6}}))"
+)
 _EN_BODY = re.compile(
     rf"\b(?:the\s+)?(?:{_EN_HEADS})(?:\s+(?:of|for|on|and)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)*"
 )
@@ -81,11 +89,21 @@ def _trim_vi(name: str) -> str:
     if cut:
         name = name[: cut.start()]
     tokens = name.split()
+    if re.match(_VI_LOCAL, name):
+        return name
     kept, small = tokens[:2], 0
-    for token in tokens[2:]:
+    for i, token in enumerate(tokens[2:], start=2):
+        ahead = tokens[i + 1 : i + 3]
         if token[0].isupper():
             small = 0
-        elif token == "-" or small < 2:
+        elif (
+            token == "-"
+            or (small < 1 and not (i > 2 and tokens[i - 2][0].isupper()))
+            or any(t[0].isupper() for t in ahead)
+        ):
+            # one small syllable after a capital ("Xây dựng"), but not after a proper
+            # name ("Mỹ Thuận"); more only on the way to another capital ("Nông nghiệp
+            # và Môi trường", "Quản lý dự án Mỹ Thuận")
             small += token != "-"
         else:
             break
