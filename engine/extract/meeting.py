@@ -137,13 +137,28 @@ def issuer(text: str) -> str:
     return titles.most_common(1)[0][0] if titles else ""
 
 
+_PARTY = re.compile(
+    r"\b(?:tinh uy|thanh uy|huyen uy|dang uy|ban thuong vu|party committee|standing board)\b"
+)
+
+
 def default_addressee(text: str, mentions: list[Mention]) -> Mention | None:
     """The unit the meeting was held with ("họp ... với Văn phòng Chủ tịch nước", "a
     meeting with the Office of the President"), else the unit named most often."""
     named = [m for m in mentions if not (m.generic and m.code is None)]
-    for mention in named:
+    for index, mention in enumerate(named):
         before = fold(text[max(0, mention.start - 12) : mention.start])
         if re.search(r"\b(?:voi|with)\s+(?:the\s+)?$", before):
+            # "với Ban Thường vụ Tỉnh ủy, UBND tỉnh …", "with the Standing Board of the
+            # Provincial Party Committee and the provincial People's Committee": the
+            # instructions go to the government body the party body is listed with
+            if _PARTY.search(fold(mention.text)):
+                for other in named[index + 1 : index + 3]:
+                    gap = fold(text[mention.end : other.start])
+                    if re.fullmatch(r"\s*(?:,|va|and)\s*(?:the\s+)?", gap) and not _PARTY.search(
+                        fold(other.text)
+                    ):
+                        return other
             return mention
     if not named:
         return None

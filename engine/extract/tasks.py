@@ -258,6 +258,11 @@ _CONTINUING = re.compile(
     r"\b(?:tiep tuc (?:nam|theo doi|cap nhat|duy tri)|nam (?:chac )?tinh hinh|theo doi|thuong xuyen|"
     r"continue to (?:monitor|follow|track|grasp)|monitor)\b"
 )
+_LOCAL = re.compile(r"\b(?:tinh|thanh pho|province|provincial|city|municipal)\b")
+_LOCAL_WORD = re.compile(
+    r"(?<![\wÀ-ỹ])(?<!các )(?<!những )(?<!mỗi )(?<!other )(?<!all )(?<!each )"
+    r"(?:[Tt]ỉnh|the\s+province|the\s+city)(?![\wÀ-ỹ])(?!\s+(?:ủy|uỷ|lộ)\b)(?!\s+" + UPPER + r")"
+)
 _RECIPIENT = re.compile(
     r"\b(?:gui|trinh|bao cao|den|toi|cho|ve|cua|tai|voi|to|for|with|of|from|at|on|about|by)\s+(?:the\s+|cac\s+)?$"
 )
@@ -301,6 +306,12 @@ def _verb_initial(text: str) -> bool:
     return len(tokens) >= 4
 
 
+def _acts(after: str) -> bool:
+    """Whether the words after a unit say what it is to do: a verb first, or a cue soon
+    after a relative clause ("Ủy ban nhân dân các tỉnh có dự án đi qua khẩn trương …")."""
+    return _verb_initial(after) or bool(_WEAK.search(after[:80]) or _MODAL.search(after[:80]))
+
+
 def _chunk_start(source: str, clause: Clause, at: int) -> int:
     """Where the comma-separated part of the clause holding position `at` begins."""
     comma = source.rfind(",", clause.start, at)
@@ -327,6 +338,8 @@ class _Finder:
         self.announced = False  # the sentence read last announced a list of tasks
         self.mentions = directory.find(text, lang)
         self.default = default_addressee(text, self.mentions)
+        if self.default is not None and _LOCAL.search(fold(self.default.text)):
+            self.mentions = self._with_local_words(self.mentions)
         chair = LEADER.match(issuer(text))
         self.chair = " ".join(fold(chair[0]).split()) if chair else ""
         spans = [(m.start, m.end) for m in self.mentions]
@@ -337,6 +350,18 @@ class _Finder:
         ]
 
     # -- units ------------------------------------------------------------------------
+    def _with_local_words(self, mentions: list[Mention]) -> list[Mention]:
+        """When the meeting was held with a province or a city, "tỉnh" / "the province"
+        on its own names it (not "các tỉnh", "other provinces")."""
+        taken = [(m.start, m.end) for m in mentions]
+        extra = []
+        for match in _LOCAL_WORD.finditer(self.text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            extra.append(Mention(start, end, match[0], None, match[0], generic=True))
+        return sorted([*mentions, *extra], key=lambda m: m.start)
+
     def _resolve_mention(self, mention: Mention | None) -> Mention | None:
         if mention is not None and mention.generic and mention.code is None:
             return self.default
@@ -396,6 +421,9 @@ class _Finder:
         subjects = self._mentions_in(start, cue.start)
         if subjects and not cue.addressing:
             return subjects[0].start
+        opening = self._mentions_in(clause.start, cue.start)
+        if not cue.addressing and opening and opening[0].start == clause.start:
+            return clause.start  # "Ủy ban nhân dân các tỉnh, thành phố … khẩn trương …"
         return start
 
     def _lead(self, start: int, end: int, cue: _Cue | None) -> Mention | None:
@@ -408,7 +436,7 @@ class _Finder:
             if before:
                 return self._resolve_mention(before[-1])
         first = self._mentions_in(start, min(end, start + 60))
-        if cue is None and first and _verb_initial(self.text[first[0].end : end]):
+        if cue is None and first and _acts(self.text[first[0].end : end]):
             return self._resolve_mention(first[0])
         return None
 
@@ -565,10 +593,7 @@ class _Finder:
         first = self._mentions_in(clause.start, clause.end)
         if not first or first[0].start != clause.start:
             return False
-        after = self.text[first[0].end : clause.end]
-        # "Ủy ban nhân dân các tỉnh có dự án đi qua khẩn trương …": a relative clause
-        # between the unit and what it is to do
-        return _verb_initial(after) or bool(_WEAK.search(after[:80]) or _MODAL.search(after[:80]))
+        return _acts(self.text[first[0].end : clause.end])
 
     def _extend(self, task: DraftTask, end: int, unit: Mention | None) -> DraftTask:
         """The task with a clause that belongs to it ("…; trong đó …") added."""

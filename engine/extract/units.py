@@ -70,7 +70,7 @@ _VI_BODY = re.compile(
     rf"(?<!\w)(?:{_VI_LOCAL}|(?:{_VI_HEADS})(?:\s+{UPPER}[\w-]*(?:\s+[^\W\d_][\w-]*){{0,6}}))"
 )
 _EN_BODY = re.compile(
-    rf"\b(?:the\s+)?(?:{_EN_HEADS})(?:\s+(?:of|for|on|and)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)*"
+    rf"\b(?:the\s+)?(?:(?:[A-Z][a-z]+\s+){{0,2}}(?:[Pp]rovincial|[Mm]unicipal|[Dd]istrict|[Cc]ity)\s+)?(?:{_EN_HEADS})(?:\s+(?:of|for|on|and)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)*"
 )
 _VI_STOP = re.compile(
     r"\s+(?:cần|phải|tập trung|tiếp tục|chủ trì|phối hợp|khẩn trương|chủ động|sớm|nghiên cứu|"
