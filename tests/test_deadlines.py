@@ -113,11 +113,43 @@ CASES = [
     (NOV25, "theo Nghị quyết số 57/NQ-TW", None, None, False),
     (NOV25, "Tuần lễ Cấp cao APEC", None, None, False),
     (DEC31, "từ ngày 1/1/2026", None, None, False),  # a start, not a deadline
+    # parts of periods: the first month of a quarter, the first ten days of a month,
+    # the middle of a year (hand-computed)
+    (DEC31, "xây dựng kế hoạch trong đầu quý II", "2026-04-30", None, False),
+    (NOV25, "đầu quý II/2026", "2026-04-30", None, False),
+    (NOV25, "đầu tháng 3/2026", "2026-03-10", None, False),
+    (AUG25, "early next month", "2025-09-10", None, False),
+    ("2026-03-12", "finishing early next month", "2026-04-10", None, False),
+    (AUG25, "early October", "2025-10-10", None, False),
+    (NOV25, "giữa năm 2026", "2026-06-30", None, False),
+    (AUG25, "by mid-2026", "2026-06-30", None, False),
+    (NOV25, "by the middle of the year", "2026-06-30", None, False),  # this year's is over
+    # more day and duration forms
+    (NOV25, "trước ngày 30 tháng 6 năm 2026", "2026-06-30", None, False),
+    (NOV25, "trong thời hạn 30 ngày kể từ ngày 1/12/2025", "2025-12-31", None, False),
+    (DEC31, "trong thời hạn 30 ngày kể từ ngày 31/12/2025", "2026-01-30", None, False),
+    ("2026-01-21", "submit it to the Government by 15th March", "2026-03-15", None, False),
+    ("2026-01-21", "reporting the results within 30 days", "2026-02-20", None, False),
+    ("2026-03-12", "within 10 working days", "2026-03-26", None, False),
+    (NOV25, "ngay trong tháng 12", "2025-12-31", None, False),
+    ("2026-01-14", "chậm nhất trong tháng 3/2026", "2026-03-31", None, False),
+    # Tết in English; a yearly day
+    ("2026-01-21", "before the Lunar New Year", "2026-02-13", None, False),
+    (DEC31, "before the Tet holiday", "2026-02-13", None, False),
+    (NOV25, "trước ngày 31/12 hằng năm", "2025-12-31", "yearly", False),
+    (
+        "2026-03-12",
+        "submit a report to the provincial People's Committee annually",
+        None,
+        "yearly",
+        False,
+    ),
     # already past on the meeting date: flagged
     (NOV25, "trước ngày 15/10/2025", "2025-10-15", None, True),
     (NOV25, "trong tháng 10/2025", "2025-10-31", None, True),
     (NOV25, "chậm nhất ngày 20/11", "2025-11-20", None, True),
     (AUG25, "by 31 July 2025", "2025-07-31", None, True),
+    ("2026-01-14", "trước ngày 10/1/2026 như đã cam kết", "2026-01-10", None, True),
 ]
 
 

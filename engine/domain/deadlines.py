@@ -209,6 +209,41 @@ def _months_of_year(match: re.Match[str], on: date, calendar: WorkingCalendar) -
     return _roll(_month_end(base, month), on, year is not None)
 
 
+#: "đầu tháng", "early next month": the first ten days of the month (thượng tuần)
+EARLY_MONTH_DAY = 10
+
+
+def _early_quarter(match: re.Match[str], on: date, calendar: WorkingCalendar) -> date | None:
+    quarter = _ROMAN.get((_g(match, "q") or "").lower())
+    if not quarter:
+        return None
+    year = _g(match, "y") or _g(match, "y2")
+    first_month = quarter * 3 - 2
+    end = _month_end(int(year) if year else on.year, first_month)
+    return _roll(end, on, year is not None)
+
+
+def _mid_year(match: re.Match[str], on: date, calendar: WorkingCalendar) -> date | None:
+    year = _g(match, "y") or _g(match, "y2")
+    if year:
+        return date(int(year), 6, 30)
+    base = on.year + 1 if _g(match, "next") or on > date(on.year, 6, 30) else on.year
+    return date(base, 6, 30)
+
+
+def _early_month(match: re.Match[str], on: date, calendar: WorkingCalendar) -> date | None:
+    year = _g(match, "y") or _g(match, "y2")
+    if _next(match):
+        month_end = _month_end(on.year + on.month // 12, on.month % 12 + 1)
+        return month_end.replace(day=EARLY_MONTH_DAY)
+    raw = _g(match, "m") or (_g(match, "mon") or "").rstrip(".")
+    month = int(raw) if raw.isdigit() else _MONTHS.get(raw, 0)
+    if not 1 <= month <= 12:
+        return None
+    found = date(int(year) if year else on.year, month, EARLY_MONTH_DAY)
+    return _roll(found, on, year is not None)
+
+
 def _year_end(match: re.Match[str], on: date, calendar: WorkingCalendar) -> date | None:
     year = _g(match, "y")
     base = int(year) if year else (on.year + 1 if _g(match, "next") else on.year)
@@ -327,6 +362,23 @@ _FAMILIES: list[tuple[str, Handler]] = [
         rf"\b(?:the\s+)?(?P<part>first)\s+(?P<n>{_NUM})\s+months\s+of\s+(?:(?P<y>{_YEAR})|(?P<next>next)\s+year|this\s+year|the\s+year)",
         _months_of_year,
     ),
+    # đầu quý II(/2026): the quarter's first month; giữa năm 2026, mid-2026: 30 June
+    (
+        rf"\bdau\s+quy\s+(?P<q>iv|i{{1,3}}|[1-4])(?![a-z\d])(?:\s*[/.\-]\s*(?P<y>{_YEAR})|\s+nam\s+(?P<y2>{_YEAR}))?",
+        _early_quarter,
+    ),
+    (
+        rf"\b(?:giua\s+nam|mid[\s-]+year|(?:the\s+)?middle\s+of\s+(?:the\s+year|(?=\d)))(?:\s+(?:(?P<y>{_YEAR})|(?P<next>sau|toi)))?"
+        rf"|\bmid[\s-]+(?P<y2>{_YEAR})\b",
+        _mid_year,
+    ),
+    # đầu tháng 4(/2026), early next month, early April: the month's first ten days
+    (
+        rf"\b(?:dau\s+thang\s+(?P<m>\d{{1,2}})(?:\s*[/.\-]\s*(?P<y>{_YEAR}))?(?![\d/.\-])"
+        rf"|(?:dau\s+thang\s+(?P<next>toi|sau)|early\s+(?P<next2>next)\s+month)"
+        rf"|early\s+(?P<mon>{_MON})(?:\s*,?\s*(?P<y2>{_YEAR}))?)",
+        _early_month,
+    ),
     # quý I/2026, quý 1 năm 2026, quý IV, Q1/2026, the first quarter of 2026
     (
         rf"\bquy\s+(?P<q>iv|i{{1,3}}|[1-4])(?![a-z\d])(?:\s*[/.\-]\s*(?P<y>{_YEAR})|\s+nam\s+(?P<y2>{_YEAR}))?",
@@ -389,7 +441,10 @@ _FAMILIES: list[tuple[str, Handler]] = [
         _week,
     ),
     # trước Tết Nguyên đán / before Tet
-    (r"\b(?:truoc|before)\s+(?:(?:dip|the)\s+)?tet(?:\s+nguyen\s+dan)?\b", _tet),
+    (
+        r"\b(?:truoc|before)\s+(?:(?:dip|ky\s+nghi|the)\s+)?(?:tet(?:\s+nguyen\s+dan|\s+holiday)?|lunar\s+new\s+year)\b",
+        _tet,
+    ),
     # 2/9, ngày 31.12 (year-less day and month)
     (r"(?<![\d/.\-\w])(?P<d>\d{1,2})\s*[/.]\s*(?P<m>\d{1,2})(?![\d/.\-]*\d)(?![/.\-]?[a-z])", _dmy),
 ]
