@@ -42,13 +42,13 @@ eval: $(STAMP)
 	python3 $(EVAL_DIR)/score.py --pred $(EVAL_OUT) --src $(SEEDS_DIR)
 
 lint: $(STAMP)
-	$(BIN)/ruff check engine workflows tests
-	$(BIN)/ruff format --check engine workflows tests
+	$(BIN)/ruff check engine workflows tests bench
+	$(BIN)/ruff format --check engine workflows tests bench
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix engine workflows tests
-	$(BIN)/ruff format engine workflows tests
+	$(BIN)/ruff check --fix engine workflows tests bench
+	$(BIN)/ruff format engine workflows tests bench
 
 # Re-pin every transitive dependency after changing pyproject.toml.
 lock: $(STAMP)
