@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -96,3 +96,32 @@ def app(database_url: str) -> Iterator[App]:
     application = make_app(database_url)
     yield application
     application.engine.dispose()
+
+
+#: table rules, turned into spaces so that CLI output compares on words
+BOX = {ord(c): " " for c in "│┃┆"}
+
+
+@pytest.fixture
+def dondoc(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """`dondoc ARGS…` on a SQLite file, as a coordinator types it, on 26/11/2025 at 09:00 in
+    Ha Noi: `dondoc("tasks", "list")` gives what it printed (stdout and stderr) on one
+    line; a `code` other than the one expected fails the test with the output."""
+    from typer.testing import CliRunner
+
+    from engine import cli
+
+    monkeypatch.setenv("DONDOC_DATABASE_URL", sqlite_url)
+    monkeypatch.delenv("DONDOC_LANG", raising=False)
+    monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-11-26T09:00:00+07:00")
+    monkeypatch.setattr(cli.console, "width", 250)  # no wrapping inside table cells
+    monkeypatch.setattr(cli.errors, "width", 250)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(cli.app, list(args))
+        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+        assert result.exit_code == code, output
+        return " ".join(output.translate(BOX).split())
+
+    return run

@@ -6,31 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from engine import cli
-from engine.cli import app
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
-
-BOX = {ord(c): " " for c in "│┃┆"}
-
-
-@pytest.fixture
-def dondoc(sqlite_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DONDOC_DATABASE_URL", sqlite_url)
-    monkeypatch.delenv("DONDOC_LANG", raising=False)
-    monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-11-26T09:00:00+07:00")
-    monkeypatch.setattr(cli.console, "width", 250)  # no wrapping inside table cells
-    monkeypatch.setattr(cli.errors, "width", 250)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args))
-        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-        assert result.exit_code == code, output
-        return " ".join(output.translate(BOX).split())  # compare on words, without table rules
-
-    return run
 
 
 @pytest.fixture

@@ -7,32 +7,17 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, create_engine, select
-from typer.testing import CliRunner
 
-from engine import cli
-from engine.cli import app
 from engine.store.tables import OutboxRow
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
 
-BOX = {ord(c): " " for c in "│┃┆"}
-
 
 @pytest.fixture
-def dondoc(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("DONDOC_DATABASE_URL", sqlite_url)
-    monkeypatch.delenv("DONDOC_LANG", raising=False)
+def dondoc(dondoc, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The CLI on an office with one task completed on 12/12/2025, on 02/01/2026."""
     monkeypatch.setenv("DONDOC_LEADER_EMAIL", "lanhdao@example.vn")
-    monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-11-26T09:00:00+07:00")
     monkeypatch.setenv("DONDOC_REPORT_DIR", str(tmp_path / "reports"))
-    monkeypatch.setattr(cli.console, "width", 250)
-    monkeypatch.setattr(cli.errors, "width", 250)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args))
-        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
-        assert result.exit_code == code, output
-        return " ".join(output.translate(BOX).split())
+    run = dondoc
 
     run("init")
     run("units", "import", str(units_file(tmp_path, *STANDARD_UNITS)))
