@@ -13,6 +13,7 @@ import logging
 import signal
 from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -58,6 +59,15 @@ def _log_review(report: MonthlyReport) -> None:
     )
 
 
+#: every job: one instance at a time, runs missed while busy or down made up by one run
+ONE_AT_A_TIME: dict[str, Any] = {
+    "replace_existing": True,
+    "coalesce": True,
+    "max_instances": 1,
+    "misfire_grace_time": None,
+}
+
+
 def build_scheduler(
     app: App,
     on_cycle: Callable[[SweepReport, DeliveryReport], None],
@@ -78,10 +88,7 @@ def build_scheduler(
         ),
         id=SWEEP_JOB,
         name="sweep and deliver",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
+        **ONE_AT_A_TIME,
         # the scheduler keeps real time, whatever clock the engine is given
         next_run_time=SystemClock().now(),  # once at start-up, then every interval
     )
@@ -97,10 +104,7 @@ def build_scheduler(
         CronTrigger(day=1, hour=7, minute=0, timezone=app.settings.timezone),
         id=REVIEW_JOB,
         name="monthly review",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=None,
+        **ONE_AT_A_TIME,
     )
     return scheduler
 
