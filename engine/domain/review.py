@@ -165,6 +165,10 @@ class Event(NamedTuple):
 
 
 _STATUS = {s.value: s for s in Status}
+_ASSIGNED, _COMPLETED = Status.ASSIGNED, Status.COMPLETED
+#: the statuses in which a task is in no book from then on (`_category` gives None): it
+#: is over, or it never began; a task left so before a month began is in none of its books
+_OUT_OF_BOOKS = frozenset({Status.COMPLETED.value, Status.CANCELLED.value, Status.DRAFT.value})
 _in_log_order = operator.itemgetter(Event._fields.index("at"), Event._fields.index("seq"))
 
 
@@ -199,7 +203,10 @@ def snapshots(
     completed_at: datetime | None = None
     level = 0
     extensions: list[tuple[date | None, date]] = []
-    k = 0
+    k, n = 0, len(instants)
+    if not n:
+        return out
+    upcoming = instants[0]  # the next instant to record, instants[k]
 
     def snap() -> Snapshot | None:
         if status is None:
@@ -207,23 +214,27 @@ def snapshots(
         return Snapshot(status, deadline, assigned_at, completed_at, level, tuple(extensions))
 
     for event in events:
-        while k < len(instants) and event.at >= instants[k]:
-            out.append(snap())
-            k += 1
-        if k == len(instants):
-            return out
+        at = event.at
+        if at >= upcoming:
+            while k < n and at >= instants[k]:
+                out.append(snap())
+                k += 1
+            if k == n:
+                return out
+            upcoming = instants[k]
         status = _STATUS[event.to_status]
-        if status is Status.ASSIGNED and assigned_at is None:
-            assigned_at = event.at
-        elif status is Status.COMPLETED:
-            completed_at = event.at
+        if status is _ASSIGNED:
+            if assigned_at is None:
+                assigned_at = at
+        elif status is _COMPLETED:
+            completed_at = at
         if event.new_deadline is not None:
             extensions.append((deadline, event.new_deadline))
             deadline = event.new_deadline
             level = 0
         if event.escalation_level is not None:
             level = max(level, event.escalation_level)
-    while k < len(instants):
+    while k < n:
         out.append(snap())
         k += 1
     return out
@@ -378,19 +389,25 @@ def review(
     # in UTC: comparing instants that share one tzinfo is cheap, and the log's are in UTC
     starts = [m.start(calendar).astimezone(UTC) for m in months]
     cutoffs = [m.cutoff(calendar).astimezone(UTC) for m in months]
-    cutoff, start = cutoffs[-1], starts[-1]
+    cutoff, start, first_start = cutoffs[-1], starts[-1], starts[0]
     next_month = month.next()
     cut_day = calendar.local_date(cutoff)
 
     by_task: dict[int, list[Event]] = {}
     requested: dict[int, int] = {}
     granted: dict[int, int] = {}
+    extension_requested = Status.EXTENSION_REQUESTED.value
     for event in events:
-        if event.at >= cutoff:
+        at = event.at
+        if at >= cutoff:
             continue
-        by_task.setdefault(event.task_id, []).append(event)
-        if event.at >= start:
-            if event.to_status == Status.EXTENSION_REQUESTED.value:
+        history = by_task.get(event.task_id)
+        if history is None:
+            by_task[event.task_id] = [event]
+        else:
+            history.append(event)
+        if at >= start:
+            if event.to_status == extension_requested:
                 requested[event.task_id] = requested.get(event.task_id, 0) + 1
             if event.new_deadline is not None:
                 granted[event.task_id] = granted.get(event.task_id, 0) + 1
@@ -404,6 +421,11 @@ def review(
         if not history:
             continue
         history.sort(key=_in_log_order)  # C-level key: (at, seq)
+        last = history[-1]
+        if last.at < first_start and last.to_status in _OUT_OF_BOOKS:
+            # completed (its last completion before then), cancelled or a draft before
+            # the first month of the trend began, and nothing since: in none of its books
+            continue
         snaps = snapshots(task.original_deadline, history, cutoffs)
         for i, point in enumerate(trend[:-1]):
             before = snaps[i]
