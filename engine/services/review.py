@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +83,14 @@ def _date(value: Any) -> date | None:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def cycle_collection_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a million rows become a million tuples.
 
     Each tuple allocated counts towards the next collection, and every full collection
     walks all the tuples kept so far: over a big office's log that walking took more
-    time than the reading and the replay themselves. Nothing made here forms a cycle
-    (plain tuples of dates, strings and numbers), so reference counting frees it all
-    the same; the collector is switched back on afterwards, as it was found."""
+    time than the reading and the replay themselves. The log's rows, the replay's and
+    the annex's cells form no cycles, so reference counting frees them all the same;
+    what little else does is collected once the collector is back on, as it was found."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -101,7 +102,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
     """The month's review from the tasks and their events before its cut-off."""
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         tasks, events = read_log(session, calendar, month)
         return review(tasks, events, month, calendar)
 
@@ -112,14 +113,16 @@ SELECT t.id, d.reference, t.number, t.title, t.lead_unit, t.owner, t.original_de
 FROM task t JOIN directive d ON d.id = t.directive_id
 WHERE t.created_at < {cutoff}
 """
-# Every event before the cut-off, in the columns of `Event`; the payload only of the events
-# whose payload counts here (approved extensions: their new deadline; escalations, from a
-# state to itself: their level). No order: the replay puts each task's events in order.
+# Every event before the cut-off, in the columns of `Event`, the payload in those of the new
+# deadline and level, and only for the events whose payload counts here (approved
+# extensions: their new deadline; escalations, from a state to itself: their level).
+# No order: the replay puts each task's events in order.
 _EVENTS_SQL = """
 SELECT task_id, at, from_status, to_status,
        CASE WHEN (from_status = 'extension_requested' AND to_status = 'in_progress')
                  OR from_status = to_status
             THEN payload END,
+       NULL,
        id
 FROM task_event
 WHERE at < {cutoff}
@@ -171,12 +174,13 @@ def read_log(
     if postgres:
         if event_rows and event_rows[0][1].tzinfo is not UTC:  # the driver ignored the zone
             event_rows = [(t, at.astimezone(UTC), *rest) for t, at, *rest in event_rows]
-        events = [
-            Event(task_id, at, from_status, to_status, None, None, event_id)
-            if payload is None
-            else Event(task_id, at, from_status, to_status, *_payload(payload), event_id)
-            for task_id, at, from_status, to_status, payload, event_id in event_rows
-        ]
+        # each row is an Event's fields in order, the payload standing in for the new
+        # deadline: made into Events in C (as Event._make does, without its check), then
+        # the few with a payload made again with what it says
+        events = list(map(tuple.__new__, repeat(Event), event_rows))
+        for k in [k for k, row in enumerate(event_rows) if row[4] is not None]:
+            task_id, at, from_status, to_status, payload, _, event_id = event_rows[k]
+            events[k] = Event(task_id, at, from_status, to_status, *_payload(payload), event_id)
     else:
         instant = datetime.fromisoformat
         events = [
@@ -185,20 +189,10 @@ def read_log(
                 instant(at).replace(tzinfo=UTC),
                 from_status,
                 to_status,
-                None,
-                None,
+                *(_payload(json.loads(payload)) if payload is not None else (None, None)),
                 event_id,
             )
-            if payload is None
-            else Event(
-                task_id,
-                instant(at).replace(tzinfo=UTC),
-                from_status,
-                to_status,
-                *_payload(json.loads(payload)),
-                event_id,
-            )
-            for task_id, at, from_status, to_status, payload, event_id in event_rows
+            for task_id, at, from_status, to_status, payload, _, event_id in event_rows
         ]
     return tasks, events
 
@@ -306,20 +300,21 @@ def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime
     calendar = app.calendar()
     worker = _PdfWorker()
     try:
-        with app.session() as session:
-            monthly = load_review(session, calendar, month)
-            names = unit_names(session, lang)
-        data = ReportInput(
-            review=monthly,
-            office=app.settings.office_name,
-            lang=lang,
-            generated_at=now.astimezone(calendar.timezone),
-            unit_names=names,
-        )
-        html = render_html(data)
-        pdf = worker.pdf(html)
-        xlsx = render_xlsx(data)
-        contents = {".html": html.encode("utf-8"), ".pdf": pdf(), ".xlsx": xlsx}
+        with cycle_collection_paused():  # through the annex's half-million cells too
+            with app.session() as session:
+                monthly = load_review(session, calendar, month)
+                names = unit_names(session, lang)
+            data = ReportInput(
+                review=monthly,
+                office=app.settings.office_name,
+                lang=lang,
+                generated_at=now.astimezone(calendar.timezone),
+                unit_names=names,
+            )
+            html = render_html(data)
+            pdf = worker.pdf(html)
+            xlsx = render_xlsx(data)
+            contents = {".html": html.encode("utf-8"), ".pdf": pdf(), ".xlsx": xlsx}
     finally:
         worker.close()
     stem = file_stem(month, lang)
