@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-import engine
-from engine import i18n
+from engine import i18n, templating
 from engine.mail.context import KINDS
+from engine.templating import environment
 
-TEMPLATES = Path(engine.__file__).resolve().parent.parent / "templates" / "mail"
+TEMPLATES = templating.TEMPLATES / "mail"
 LANGUAGES = ("vi", "en")
 PARTS = ("subject.txt", "body.txt", "body.html")
 
@@ -33,17 +30,7 @@ def _recurrence(rule: str, lang: str) -> str:
     return i18n.pick(i18n.RECURRENCE[rule], lang)
 
 
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-ENV.filters["long_date"] = _long_date
-ENV.filters["short_date"] = i18n.short_date
-ENV.filters["recurrence"] = _recurrence
+ENV = environment("mail", filters={"long_date": _long_date, "recurrence": _recurrence})
 
 
 @dataclass(frozen=True)

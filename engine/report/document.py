@@ -1,7 +1,7 @@
 """The report as HTML (templates/report/), and as PDF with WeasyPrint.
 
-The report's own Jinja environment, configured as the mail's is (HTML and SVG
-autoescaped, undefined names fail loudly), with the same date filters.
+The report's Jinja environment is set up as the mail's (engine/templating.py), SVG
+autoescaped too.
 """
 
 from __future__ import annotations
@@ -9,19 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-import engine
-from engine import i18n
+from engine import i18n, templating
 from engine.domain.categories import Category
 from engine.domain.review import MonthlyReview, TaskLine
 from engine.report import charts
 from engine.report.words import words
+from engine.templating import environment
 
-TEMPLATES = Path(engine.__file__).resolve().parent.parent / "templates" / "report"
+TEMPLATES = templating.TEMPLATES / "report"
 LANGUAGES = ("vi", "en")
 #: rows of the overdue and due-next-month lists in the document; the annex has them all
 MAX_LISTED = 40
@@ -42,20 +39,16 @@ def _level(level: int, lang: str) -> str:
     return t.get(f"level_{level}") or t["level_n"].format(n=level)
 
 
-ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(enabled_extensions=("html", "svg"), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
+ENV = environment(
+    "report",
+    escaped=("html", "svg"),
+    filters={
+        "pct": pct,
+        "category": i18n.category_label,
+        "status": i18n.status_label,
+        "level": _level,
+    },
 )
-ENV.filters["short_date"] = i18n.short_date
-ENV.filters["long_date"] = i18n.long_date
-ENV.filters["pct"] = pct
-ENV.filters["category"] = i18n.category_label
-ENV.filters["status"] = i18n.status_label
-ENV.filters["level"] = _level
 
 
 @dataclass(frozen=True)
