@@ -7,7 +7,6 @@ where they fail instead: CI must run them.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -16,6 +15,7 @@ import pytest
 from engine.bootstrap import App, bootstrap
 from engine.clock import FixedClock
 from engine.settings import Settings
+from tests.pg import throwaway_database
 
 pytest_plugins = ["tests.smtp_server"]  # the `smtp_server` fixture: aiosmtpd on 127.0.0.1
 
@@ -43,23 +43,6 @@ def postgres_server() -> str:
     return PG_ADMIN_URL
 
 
-def _throwaway_pg(admin_url: str) -> Iterator[str]:
-    import psycopg
-    from psycopg import sql
-
-    name = f"dondoc_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -68,7 +51,8 @@ def database_url(
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dondoc.db'}"
         return
     admin = request.getfixturevalue("postgres_server")
-    yield from _throwaway_pg(admin)
+    with throwaway_database(admin) as url:
+        yield url
 
 
 @pytest.fixture
