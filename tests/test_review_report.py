@@ -27,6 +27,7 @@ from engine.domain.lifecycle import Status
 from engine.domain.review import Month, MonthlyReview
 from engine.mail.message import message_from_outbox
 from engine.services import imports, tasks
+from engine.services import review as review_service
 from engine.services.review import (
     ReviewRefused,
     load_review,
@@ -262,10 +263,22 @@ def nfc(value: str) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("in_a_worker", [False, True], ids=["pdf-here", "pdf-in-a-worker"])
 def test_the_pdf_reads_in_vietnamese_with_its_diacritics(
-    december_book: App, tmp_path: Path
+    december_book: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_a_worker: bool
 ) -> None:
+    # a big office's PDF is made in a worker process: here both ways, on the same book
+    monkeypatch.setattr(review_service, "PDF_WORKER_FROM", 0 if in_a_worker else 10**9)
+    workers: list[review_service._PdfWorker] = []
+    started = review_service._PdfWorker.__init__
+
+    def spy(self: review_service._PdfWorker, wanted: bool = True) -> None:
+        started(self, wanted)
+        workers.append(self)
+
+    monkeypatch.setattr(review_service._PdfWorker, "__init__", spy)
     made = make_monthly_report(december_book, "2025-12", lang="vi", out_dir=tmp_path / "out")
+    assert [w.pool is not None for w in workers] == [in_a_worker]
     pdf = made.files.pdf
     assert pdf.read_bytes().startswith(b"%PDF")
     subprocess.run(

@@ -24,6 +24,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from engine.bootstrap import App
@@ -35,7 +36,7 @@ from engine.mail.context import MonthlyReportView, Recipient, ReportTask
 from engine.notify import Notifier
 from engine.report.document import ReportInput, pct, render_html, render_pdf, summary
 from engine.report.excel import render_xlsx
-from engine.store.tables import UnitRow
+from engine.store.tables import TaskRow, UnitRow
 
 MAIL_KIND = "monthly_report"
 #: overdue tasks named in the covering mail
@@ -235,6 +236,11 @@ def file_stem(month: Month, lang: str) -> str:
     return f"monthly-review-{month.iso}" if lang == "en" else f"bao-cao-thang-{month.iso}"
 
 
+#: tasks in the database from which the PDF is made in a worker process: below, starting
+#: one (1-3 s: a process, WeasyPrint, its fonts) costs more than it overlaps
+PDF_WORKER_FROM = 5_000
+
+
 class _PdfWorker:
     """A worker process that makes the PDF (WeasyPrint) while this one makes the annex:
     the two longest steps after the read, on two cores at once. It takes the HTML, a few
@@ -246,9 +252,9 @@ class _PdfWorker:
     database connections. When no worker can be had (one core, a daemon process, a
     platform without them, a worker that died), the PDF is made here: the same, later."""
 
-    def __init__(self) -> None:
+    def __init__(self, wanted: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if (os.cpu_count() or 1) < 2:
+        if not wanted or (os.cpu_count() or 1) < 2:
             return
         methods = multiprocessing.get_all_start_methods()
         method = "forkserver" if "forkserver" in methods else "spawn"
@@ -298,7 +304,9 @@ def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime
     failure leaves the folder as it was.
     """
     calendar = app.calendar()
-    worker = _PdfWorker()
+    with app.session() as session:  # a small office's PDF is made sooner here than a worker starts
+        tasks = session.exec(select(func.count()).select_from(TaskRow)).one()
+    worker = _PdfWorker(wanted=tasks >= PDF_WORKER_FROM)
     try:
         with cycle_collection_paused():  # through the annex's half-million cells too
             with app.session() as session:
