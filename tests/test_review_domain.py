@@ -20,7 +20,8 @@ The book (review of 12/2025, Hà Nội time; the calendar has 01/01/2026 off):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,7 @@ from engine.domain.review import (
     MonthlyReview,
     TaskFacts,
     lagging_units,
+    merge,
     review,
     snapshots,
 )
@@ -271,3 +273,82 @@ def test_months_step_across_years() -> None:
     assert Month(2026, 2).back(5) == Month(2025, 9)
     assert Month(2025, 12).last_day == date(2025, 12, 31)
     assert Month(2026, 2).last_day == date(2026, 2, 28)
+
+
+def random_book(seed: int, n: int = 300) -> tuple[list[TaskFacts], list[Event]]:
+    """`n` tasks with random lives from June 2025 to January 2026: assigned (some as
+    drafts first), worked on, extended, escalated, completed or cancelled, or left open."""
+    rng = random.Random(seed)
+    seq = iter(range(1, 1_000_000))
+    tasks: list[TaskFacts] = []
+    events: list[Event] = []
+    for task_id in range(1, n + 1):
+        born = at(6, 1) + timedelta(days=rng.randrange(0, 230), hours=rng.randrange(0, 10))
+        deadline = (
+            None if rng.random() < 0.1 else (born + timedelta(days=rng.randrange(5, 60))).date()
+        )
+        tasks.append(facts(task_id, rng.choice(["TH", "PL", "DN", ""]), deadline))
+        when, state = born, None
+        life: list[tuple[str, dict[str, object]]] = []
+        if rng.random() < 0.1:
+            life.append(("draft", {}))
+        life.append(("assigned", {}))
+        for _ in range(rng.randrange(0, 4)):
+            roll = rng.random()
+            if roll < 0.3:
+                life.append(("in_progress", {}))
+            elif roll < 0.5 and deadline is not None:
+                deadline = deadline + timedelta(days=rng.randrange(5, 30))
+                life += [("extension_requested", {}), ("in_progress", {"new_deadline": deadline})]
+            elif roll < 0.8:
+                life.append(("=", {"escalation_level": rng.randrange(1, 4)}))
+            else:
+                life.append(("submitted", {}))
+        end = rng.random()
+        if end < 0.6:
+            life += [("submitted", {}), ("completed", {})]
+        elif end < 0.7:
+            life.append(("cancelled", {}))
+        for to, extra in life:
+            to = state if to == "=" else to
+            assert to is not None
+            events.append(Event(task_id, when, state, to, seq=next(seq), **extra))  # type: ignore[arg-type]
+            state = to
+            when += timedelta(days=rng.randrange(0, 25), hours=rng.randrange(0, 12))
+    rng.shuffle(events)
+    return tasks, events
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_reviews_of_tasks_split_by_id_merge_into_the_whole_review(seed: int, parts: int) -> None:
+    tasks, events = random_book(seed)
+    for month in (Month(2025, 10), DECEMBER, Month(2026, 1)):
+        whole = review(tasks, events, month, calendar())
+        reviews = [
+            review(
+                [t for t in tasks if t.id % parts == i],
+                [e for e in events if e.task_id % parts == i],
+                month,
+                calendar(),
+            )
+            for i in range(parts)
+        ]
+        merged = merge(reviews)
+        assert merged == whole, month
+        assert merged.total.total > 20, month
+        assert merged.total.in_progress_overdue > 0, month
+        assert [x.id for x in merged.overdue] == [x.id for x in whole.overdue]
+
+
+def test_a_part_with_no_task_adds_nothing() -> None:
+    tasks, events = random_book(4, n=50)
+    whole = review(tasks, events, DECEMBER, calendar())
+    assert merge([review([], [], DECEMBER, calendar()), whole]) == whole
+
+
+def test_reviews_of_different_months_do_not_merge() -> None:
+    with pytest.raises(ValueError, match="different months"):
+        merge([review([], [], DECEMBER, calendar()), review([], [], Month(2025, 11), calendar())])
+    with pytest.raises(ValueError, match="nothing to merge"):
+        merge([])

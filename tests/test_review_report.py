@@ -24,7 +24,7 @@ from sqlmodel import col, func, select
 from engine.bootstrap import App
 from engine.domain.categories import Category
 from engine.domain.lifecycle import Status
-from engine.domain.review import Month, MonthlyReview
+from engine.domain.review import Month, MonthlyReview, merge
 from engine.mail.message import message_from_outbox
 from engine.services import imports, tasks
 from engine.services import review as review_service
@@ -211,9 +211,10 @@ def sql_counts(app: App, month: Month) -> dict[str, int]:
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
-def test_the_headline_counts_match_an_independent_sql_count(office: App, tmp_path: Path) -> None:
+@pytest.fixture
+def random_book(office: App, tmp_path: Path) -> App:
     """Forty tasks with seeded random lives from November to January, through the real
-    services; each month's counts from the report and from SQL must agree."""
+    services."""
     rng = random.Random(20251231)
     items = []
     for i in range(40):
@@ -249,10 +250,32 @@ def test_the_headline_counts_match_an_independent_sql_count(office: App, tmp_pat
             when += timedelta(days=rng.randrange(1, 20))
         if roll < 0.8:
             done(office, task_id, when + timedelta(hours=rng.choice([0, 15, 23])))
+    return office
+
+
+def test_the_headline_counts_match_an_independent_sql_count(random_book: App) -> None:
+    """Each month's counts from the report and from SQL must agree."""
     for month in (Month(2025, 11), DECEMBER, Month(2026, 1)):
-        r = review_of(office, month)
-        assert counts(r) == sql_counts(office, month), month
-    assert review_of(office).total.total > 10  # the book is not trivially empty
+        r = review_of(random_book, month)
+        assert counts(r) == sql_counts(random_book, month), month
+    assert review_of(random_book).total.total > 10  # the book is not trivially empty
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_the_review_read_in_parts_by_task_id_and_merged_is_the_whole_review(
+    random_book: App, parts: int
+) -> None:
+    """As a big office's review is made: part of the tasks read and replayed in the PDF
+    worker (`_review_part`, run here), the rest in this process, the parts merged."""
+    calendar = random_book.calendar()
+    for month in (Month(2025, 11), DECEMBER, Month(2026, 1)):
+        whole = review_of(random_book, month)
+        with random_book.session() as session:
+            mine = [load_review(session, calendar, month, (parts, i)) for i in range(parts - 1)]
+        theirs = review_service._review_part(random_book.settings, month, (parts, parts - 1))
+        assert all(0 < len(p.lines) < len(whole.lines) for p in (*mine, theirs)), month
+        assert merge([*mine, theirs]) == whole, month
+    assert len(review_of(random_book).lines) > 10  # December's book is not trivially empty
 
 
 # -- the documents ---------------------------------------------------------------------------

@@ -482,6 +482,20 @@ def review(
                 figs.overdue_aging[_aging_key(days)] += 1
                 figs.escalation_levels[level] = figs.escalation_levels.get(level, 0) + 1
 
+    return _assemble(month, cutoff, total, units, list(zip(months, trend, strict=True)), lines)
+
+
+def _assemble(
+    month: Month,
+    cutoff: datetime,
+    total: Figures,
+    units: Mapping[str, Figures],
+    trend: Sequence[tuple[Month, Figures]],
+    lines: list[TaskLine],
+) -> MonthlyReview:
+    """The review from its figures and its book's lines (in any order): the lines put
+    in the book's order, the overdue and the due next month picked out of them."""
+    next_month = month.next()
     lines.sort(key=lambda x: (x.unit, x.deadline is None, x.deadline or date.max, x.id))
     overdue = sorted(
         (x for x in lines if x.category is Category.IN_PROGRESS_OVERDUE),
@@ -503,11 +517,57 @@ def review(
         cutoff=cutoff,
         total=total,
         units=tuple(UnitFigures(code, units[code]) for code in sorted(units)),
-        trend=tuple(TrendPoint(m, f) for m, f in zip(months, trend, strict=True)),
+        trend=tuple(TrendPoint(m, f) for m, f in trend),
         lines=tuple(lines),
         overdue=tuple(overdue),
         due_next_month=tuple(due_next_month),
     )
+
+
+def _sum(figures: Iterable[Figures]) -> Figures:
+    """The figures of books with no task in common, as one book's."""
+    out = Figures()
+    for f in figures:
+        out.assigned_in_month += f.assigned_in_month
+        out.completed_on_time += f.completed_on_time
+        out.completed_late += f.completed_late
+        out.in_progress_within_deadline += f.in_progress_within_deadline
+        out.in_progress_overdue += f.in_progress_overdue
+        out.ongoing += f.ongoing
+        for key, n in f.overdue_aging.items():
+            out.overdue_aging[key] = out.overdue_aging.get(key, 0) + n
+        for level, n in f.escalation_levels.items():
+            out.escalation_levels[level] = out.escalation_levels.get(level, 0) + n
+        out.extensions_requested += f.extensions_requested
+        out.extensions_granted += f.extensions_granted
+        out.due_next_month += f.due_next_month
+    return out
+
+
+def merge(parts: Sequence[MonthlyReview]) -> MonthlyReview:
+    """One review from the reviews of the same month over disjoint sets of tasks (each
+    task with all its events in one part, e.g. split by task id): the same review as
+    `review` over all the tasks at once. Every figure is a count of tasks, so the parts'
+    add up; the lists are put in order again."""
+    if not parts:
+        raise ValueError("nothing to merge")
+    first = parts[0]
+    for part in parts[1:]:
+        if part.month != first.month or part.cutoff != first.cutoff:
+            raise ValueError(f"reviews of different months: {first.month} and {part.month}")
+        if [p.month for p in part.trend] != [p.month for p in first.trend]:
+            raise ValueError("reviews with different trends")
+    codes = sorted({u.unit for part in parts for u in part.units})
+    units = {
+        code: _sum(u.figures for part in parts for u in part.units if u.unit == code)
+        for code in codes
+    }
+    trend = [
+        (point.month, _sum(part.trend[i].figures for part in parts))
+        for i, point in enumerate(first.trend)
+    ]
+    lines = [line for part in parts for line in part.lines]
+    return _assemble(first.month, first.cutoff, _sum(p.total for p in parts), units, trend, lines)
 
 
 def _assigned_since(snap: Snapshot, start: datetime) -> bool:

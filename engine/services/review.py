@@ -27,15 +27,24 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from engine.bootstrap import App
+from engine.bootstrap import App, bootstrap
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category
-from engine.domain.review import Event, Month, MonthlyReview, ReviewError, TaskFacts, review
+from engine.domain.review import (
+    Event,
+    Month,
+    MonthlyReview,
+    ReviewError,
+    TaskFacts,
+    merge,
+    review,
+)
 from engine.i18n import category_label
 from engine.mail.context import MonthlyReportView, Recipient, ReportTask
 from engine.notify import Notifier
 from engine.report.document import ReportInput, pct, render_html, render_pdf, summary
 from engine.report.excel import render_xlsx
+from engine.settings import Settings
 from engine.store.tables import TaskRow, UnitRow
 
 MAIL_KIND = "monthly_report"
@@ -101,10 +110,17 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
-    """The month's review from the tasks and their events before its cut-off."""
+#: a part of the tasks: (parts, index), the tasks whose id is `index` modulo `parts`
+Part = tuple[int, int]
+
+
+def load_review(
+    session: Session, calendar: WorkingCalendar, month: Month, part: Part | None = None
+) -> MonthlyReview:
+    """The month's review from the tasks and their events before its cut-off; with
+    `part`, of those tasks only (the parts' reviews merge into the whole's)."""
     with cycle_collection_paused():
-        tasks, events = read_log(session, calendar, month)
+        tasks, events = read_log(session, calendar, month, part)
         return review(tasks, events, month, calendar)
 
 
@@ -112,7 +128,7 @@ _TASKS_SQL = """
 SELECT t.id, d.reference, t.number, t.title, t.lead_unit, t.owner, t.original_deadline,
        t.recurrence
 FROM task t JOIN directive d ON d.id = t.directive_id
-WHERE t.created_at < {cutoff}
+WHERE t.created_at < {cutoff}{part}
 """
 # Every event before the cut-off, in the columns of `Event`, the payload in those of the new
 # deadline and level, and only for the events whose payload counts here (approved
@@ -126,12 +142,12 @@ SELECT task_id, at, from_status, to_status,
        NULL,
        id
 FROM task_event
-WHERE at < {cutoff}
+WHERE at < {cutoff}{part}
 """
 
 
 def read_log(
-    session: Session, calendar: WorkingCalendar, month: Month
+    session: Session, calendar: WorkingCalendar, month: Month, part: Part | None = None
 ) -> tuple[list[TaskFacts], list[Event]]:
     """The tasks and the events before the month's cut-off, as the domain takes them.
 
@@ -140,6 +156,8 @@ def read_log(
     processing of SQLAlchemy's. Instants come out aware in UTC as `UTCDateTime` gives
     them: on PostgreSQL the transaction's time zone is set to UTC so that the driver
     makes them so; on SQLite, where they are stored as naive UTC text, they are parsed.
+    With `part` (parts, index), only the tasks whose id is `index` modulo `parts`, and
+    their events.
     """
     cutoff = month.cutoff(calendar).astimezone(UTC)
     connection = session.connection()
@@ -152,9 +170,18 @@ def read_log(
         else:
             bound = cutoff.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         mark = "%s" if postgres else "?"
-        cursor.execute(_TASKS_SQL.format(cutoff=mark), (bound,))
+        if part is None:
+            task_part = event_part = ""
+        else:
+            parts, index = (int(n) for n in part)
+            if not 0 <= index < parts:
+                raise ValueError(f"no part {index} of {parts}")
+            modulo = "%%" if postgres else "%"  # the driver's placeholders use "%"
+            task_part = f" AND t.id {modulo} {parts} = {index}"
+            event_part = f" AND task_id {modulo} {parts} = {index}"
+        cursor.execute(_TASKS_SQL.format(cutoff=mark, part=task_part), (bound,))
         task_rows = cursor.fetchall()
-        cursor.execute(_EVENTS_SQL.format(cutoff=mark), (bound,))
+        cursor.execute(_EVENTS_SQL.format(cutoff=mark, part=event_part), (bound,))
         event_rows = cursor.fetchall()
     finally:
         cursor.close()
@@ -260,7 +287,7 @@ class _PdfWorker:
         method = "forkserver" if "forkserver" in methods else "spawn"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
-            context.set_forkserver_preload(["weasyprint", render_pdf.__module__])
+            context.set_forkserver_preload(["weasyprint", render_pdf.__module__, __name__])
         try:
             pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         except (OSError, ValueError):
@@ -271,6 +298,28 @@ class _PdfWorker:
             pool.shutdown(wait=False, cancel_futures=True)
             return
         self.pool = pool
+
+    def review_part(self, app: App, month: Month, part: Part) -> Callable[[], MonthlyReview]:
+        """Start the review of `part` of the tasks in the worker, read over its own
+        connection to the database; call the result for it (made here, later, if the
+        worker cannot make it)."""
+        future: Future[MonthlyReview] | None = None
+        if self.pool is not None:
+            try:
+                future = self.pool.submit(_review_part, app.settings, month, part)
+            except (OSError, RuntimeError):
+                future = None
+
+        def result() -> MonthlyReview:
+            if future is not None:
+                try:
+                    return future.result()
+                except BrokenProcessPool:  # the worker is gone: make it here
+                    pass
+            with app.session() as session:
+                return load_review(session, app.calendar(), month, part)
+
+        return result
 
     def pdf(self, html: str) -> Callable[[], bytes]:
         """Start making the PDF of `html`; call the result for its bytes."""
@@ -296,6 +345,26 @@ class _PdfWorker:
             self.pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _review_part(settings: Settings, month: Month, part: Part) -> MonthlyReview:
+    """The review of `part` of the tasks, in a worker process: its own engine, calendar
+    and connection. Its read is not in the caller's transaction, but what it reads is
+    settled: a month is reviewed once it is over, and the log before its cut-off and the
+    tasks created before it are only ever added to at the time they happen."""
+    app = bootstrap(settings)
+    try:
+        calendar = app.calendar()
+        with app.session() as session:
+            return load_review(session, calendar, month, part)
+    finally:
+        app.engine.dispose()
+
+
+#: how a big office's tasks are split between this process and the worker, by id: the
+#: worker replays one part while this process replays the others (the worker has to start
+#: first), then makes the PDF
+REVIEW_PARTS = 2
+
+
 def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
     """Make the HTML, the PDF and the annex of `month`, and write them into `out_dir`.
 
@@ -309,8 +378,20 @@ def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime
     worker = _PdfWorker(wanted=tasks >= PDF_WORKER_FROM)
     try:
         with cycle_collection_paused():  # through the annex's half-million cells too
+            # with a worker, it replays part of the tasks while this process does the rest
+            parts = REVIEW_PARTS if worker.pool is not None else 1
+            theirs = worker.review_part(app, month, (parts, parts - 1)) if parts > 1 else None
             with app.session() as session:
-                monthly = load_review(session, calendar, month)
+                if theirs is None:
+                    monthly = load_review(session, calendar, month)
+                else:
+                    monthly = merge(
+                        [
+                            load_review(session, calendar, month, (parts, i))
+                            for i in range(parts - 1)
+                        ]
+                        + [theirs()]
+                    )
                 names = unit_names(session, lang)
             data = ReportInput(
                 review=monthly,
