@@ -137,7 +137,7 @@ def _create_instances(
             col(TaskRow.status) != Status.CANCELLED.value,
             col(TaskRow.recurrence).in_([r.value for r in PERIODIC]),
         )
-        .with_for_update(**locking_clause(session))
+        .with_for_update(**locking_clause(session, of=TaskRow))
     ).all()
     created: list[int] = []
     for task in rows:
@@ -213,7 +213,7 @@ def _claim_due(
         select(TaskRow, DirectiveRow.priority)
         .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
         .where(col(TaskRow.next_check_on) <= today, col(TaskRow.status).in_(OPEN))
-        .with_for_update(**locking_clause(session))
+        .with_for_update(**locking_clause(session, of=TaskRow))
     ).all()
     report.tasks_checked = len(rows)
     due: list[_Due] = []

@@ -35,9 +35,13 @@ def insert_ignoring_duplicates(
     return []
 
 
-def locking_clause(session: Session) -> dict[str, Any]:
-    """`with_for_update` options: skip rows another sweep holds (PostgreSQL); SQLite
-    serialises writers, so it needs none."""
+def locking_clause(session: Session, of: Any) -> dict[str, Any]:
+    """`with_for_update` options: lock the rows of `of` alone, skipping those another sweep
+    holds (PostgreSQL); SQLite serialises writers, so it needs none.
+
+    Only `of`: a query joining other tables would otherwise lock their rows too, and a row
+    locked by a sweep that then skips it (the joined row being held) is skipped by the
+    other sweep as well — claimed by neither."""
     if session.get_bind().dialect.name == "postgresql":
-        return {"skip_locked": True, "of": None}
+        return {"skip_locked": True, "of": of}
     return {}
