@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -268,6 +268,9 @@ def file_stem(month: Month, lang: str) -> str:
 PDF_WORKER_FROM = 5_000
 
 
+T = TypeVar("T")
+
+
 class _PdfWorker:
     """A worker process that makes the PDF (WeasyPrint) while this one makes the annex:
     the two longest steps after the read, on two cores at once. It takes the HTML, a few
@@ -303,40 +306,34 @@ class _PdfWorker:
         """Start the review of `part` of the tasks in the worker, read over its own
         connection to the database; call the result for it (made here, later, if the
         worker cannot make it)."""
-        future: Future[MonthlyReview] | None = None
-        if self.pool is not None:
-            try:
-                future = self.pool.submit(_review_part, app.settings, month, part)
-            except (OSError, RuntimeError):
-                future = None
 
-        def result() -> MonthlyReview:
-            if future is not None:
-                try:
-                    return future.result()
-                except BrokenProcessPool:  # the worker is gone: make it here
-                    pass
+        def here() -> MonthlyReview:
             with app.session() as session:
                 return load_review(session, app.calendar(), month, part)
 
-        return result
+        return self._start(here, _review_part, app.settings, month, part)
 
     def pdf(self, html: str) -> Callable[[], bytes]:
         """Start making the PDF of `html`; call the result for its bytes."""
-        future: Future[bytes] | None = None
+        return self._start(lambda: render_pdf(html), render_pdf, html)
+
+    def _start(self, here: Callable[[], T], job: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """`job(*args)` started in the worker; the result's call waits for it, or calls
+        `here()` instead when there is no worker or it is gone."""
+        future: Future[T] | None = None
         if self.pool is not None:
             try:
-                future = self.pool.submit(render_pdf, html)
+                future = self.pool.submit(job, *args)
             except (OSError, RuntimeError):
                 future = None
 
-        def result() -> bytes:
+        def result() -> T:
             if future is not None:
                 try:
                     return future.result()
                 except BrokenProcessPool:  # the worker is gone: make it here
                     pass
-            return render_pdf(html)
+            return here()
 
         return result
 
