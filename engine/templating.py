@@ -13,8 +13,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 import engine
 from engine import i18n
 
-#: templates/ at the top of the project
-TEMPLATES = Path(engine.__file__).resolve().parent.parent / "templates"
+#: engine/templates/ in an installed wheel (setup.py copies it there); in a source tree or an
+#: editable install, templates/ at the top of the project, where people edit them
+PACKAGED = Path(engine.__file__).resolve().parent / "templates"
+SOURCE = Path(engine.__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGED if PACKAGED.is_dir() else SOURCE
 
 
 def environment(
