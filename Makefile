@@ -22,7 +22,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # A local Prefect server, the dondoc work pool, every deployment in prefect.yaml and a worker
-# (foreground; Ctrl-C stops the worker and the server). See README, "For coordinators".
+# (foreground; Ctrl-C or SIGTERM stops the worker and the server). Prefect's state goes to
+# PREFECT_HOME, demo-out/prefect unless set. See README, "For coordinators".
 prefect: $(STAMP)
 	scripts/prefect-local.sh
 

@@ -16,24 +16,18 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import asyncio
-import contextlib
 import json
-import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.client.schemas.objects import Artifact, FlowRun
 from sqlmodel import col, select
@@ -42,117 +36,28 @@ from engine.services import imports
 from engine.store.tables import TaskRow
 from tests.builders import STANDARD_UNITS, units_file
 from tests.conftest import MAIL_SETTINGS, make_app
+from tests.prefect_processes import (
+    PREFECT,
+    ROOT,
+    PrefectServer,
+    free_port,
+    offline_environment,
+    start,
+    wait_until_healthy,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PREFECT = str(BIN / "prefect")
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)  # the issue day, Wednesday, office hours
 REFERENCE = "45/TB-VPCTN"
 DEPLOYMENT = "issue-directive/issue-directive"
-STARTUP_TIMEOUT = 120  # the first start migrates the server's database: 7-23 s here
 RUN_TIMEOUT = 90  # trigger to completion through a worker: 10-14 s here
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def base_environment() -> dict[str, str]:
-    """This process's environment without any Prefect or dondoc setting: the processes
-    started here see only what the test gives them."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DONDOC_"))}
-
-
-@dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-
-    def tail(self, lines: int = 60) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        return f"--- {self.name} ({self.log}) ---\n" + "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        """Stop the process and what it started in its process group: SIGTERM, then
-        SIGKILL for whatever is left after a grace period."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.popen.wait(15)
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        self.popen.wait(5)
-
-
-def start(name: str, args: list[str], env: dict[str, str], logs: Path) -> Process:
-    log = logs / f"{name}.log"
-    with log.open("wb") as out:
-        popen = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    return Process(name, popen, log)
-
-
-@dataclass
-class PrefectServer:
-    """A running `prefect server start` with the dondoc pool and issue-directive deployed."""
-
-    url: str
-    env: dict[str, str]
-    logs: Path
-    processes: list[Process] = field(default_factory=list)
-
-    def report(self, *extra: object) -> str:
-        """What to read when something went wrong: the logs of every process."""
-        return "\n".join([*(str(x) for x in extra), *(p.tail() for p in self.processes)])
-
-    def prefect(self, *args: str, timeout: float = 120) -> None:
-        done = subprocess.run(
-            [PREFECT, *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if done.returncode != 0:
-            pytest.fail(self.report(f"prefect {' '.join(args)}:", done.stdout, done.stderr))
-
-    def client(self) -> PrefectClient:
-        return PrefectClient(api=self.url)
-
-
-def wait_until_healthy(server: PrefectServer, process: Process) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.popen.poll() is not None:
-            pytest.fail(server.report("the Prefect server stopped at start-up"))
-        try:
-            with urllib.request.urlopen(f"{server.url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(server.report(f"the Prefect server did not answer in {STARTUP_TIMEOUT} s"))
 
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
     home = tmp_path_factory.mktemp("prefect-home")
     url = f"http://127.0.0.1:{free_port()}/api"
-    env = base_environment() | {
-        "PREFECT_HOME": str(home),
-        "PREFECT_API_URL": url,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
-        "DO_NOT_TRACK": "1",
-        "PWD": str(ROOT),  # prefect.yaml's pull step is `{{ $PWD }}`: deploy from the root
-    }
+    env = offline_environment(home, url)
     server = PrefectServer(url, env, home)
     port = url.rsplit(":", 1)[1].removesuffix("/api")
     process = start(

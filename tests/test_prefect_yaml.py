@@ -1,5 +1,6 @@
 """prefect.yaml is the schedule of record: every entrypoint imports, every schedule names
-its time zone, and every deployment's parameters are what its flow declares."""
+its time zone, and every deployment's parameters are what its flow declares and what the
+server accepts at `prefect deploy` (tests/test_prefect_schedules.py deploys them for real)."""
 
 import os
 
@@ -9,6 +10,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import ast
 import importlib
+import inspect
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,10 @@ from prefect.cli.deploy._models import PrefectYamlModel
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.flows import load_flow_from_entrypoint
+from prefect.server.schemas.actions import DeploymentCreate
+from prefect.utilities.callables import parameter_schema
 from prefect.utilities.schema_tools.validation import validate
+from pydantic import BaseModel
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = "Asia/Ho_Chi_Minh"
@@ -109,18 +115,54 @@ def test_the_monthly_review_runs_at_seven_on_the_first_in_ha_noi() -> None:
 
 @pytest.mark.usefixtures("at_root")
 @pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=ids)
+def test_every_deployments_parameters_pass_the_servers_check_at_deploy(
+    deployment: dict[str, Any],
+) -> None:
+    # The schema `prefect deploy` sends, checked by the server's own request model: it
+    # answers 422 to `as_of: null` where the form's field is a plain "string" input.
+    schema = parameter_schema(load(deployment)).model_dump(exclude_unset=True)
+    DeploymentCreate(
+        name=deployment["name"],
+        flow_id=uuid.uuid4(),
+        parameters=deployment.get("parameters") or {},
+        parameter_openapi_schema=schema,
+        enforce_parameter_schema=True,
+    )
+    # and as the server checks a run's parameters (a coordinator fills in the required ones)
+    validate(deployment.get("parameters") or {}, schema, raise_on_error=True, ignore_required=True)
+
+
+@pytest.mark.usefixtures("at_root")
+def test_a_null_parameter_is_refused_by_the_servers_check_at_deploy() -> None:
+    # the check above is the one that refused `make prefect` (issue 10)
+    schema = parameter_schema(load(BY_NAME["sweep"])).model_dump(exclude_unset=True)
+    with pytest.raises(ValueError, match="None is not of type 'string'"):
+        DeploymentCreate(
+            name="sweep",
+            flow_id=uuid.uuid4(),
+            parameters={"request": {"as_of": None, "dry_run": False}},
+            parameter_openapi_schema=schema,
+            enforce_parameter_schema=True,
+        )
+
+
+@pytest.mark.usefixtures("at_root")
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=ids)
 def test_every_deployments_parameters_are_the_flows_own_defaults(
     deployment: dict[str, Any],
 ) -> None:
-    schema = load(deployment).parameters.model_dump()
+    flow = load(deployment)
+    schema = flow.parameters.model_dump()
     given = deployment.get("parameters") or {}
-    # valid as the server checks them (a coordinator fills in the required ones)
-    validate(given, schema, raise_on_error=True, ignore_required=True)
-    for name, prop in schema["properties"].items():
+    defaults = inspect.signature(flow.fn).parameters
+    for name in schema["properties"]:
+        default = defaults[name].default
         if name in schema["required"]:
             assert name not in given, f"{name}: required, so entered in the form"
+        elif isinstance(default, BaseModel):  # a form: a field left out takes its default
+            assert type(default).model_validate(given.get(name, {})) == default, name
         else:
-            assert given.get(name) == prop["default"], f"{name}: not the flow's default"
+            assert given.get(name, default) == default, f"{name}: not the flow's default"
 
 
 @pytest.mark.usefixtures("at_root")
@@ -134,6 +176,16 @@ def test_every_form_field_has_a_title_a_description_and_a_place(
         fields = model["properties"]
         assert all(f.get("title") and f.get("description") for f in fields.values()), model
         assert sorted(f["position"] for f in fields.values()) == list(range(len(fields)))
+
+
+@pytest.mark.usefixtures("at_root")
+@pytest.mark.parametrize("deployment", DEPLOYMENTS, ids=ids)
+def test_every_optional_form_field_is_a_plain_input(deployment: dict[str, Any]) -> None:
+    # not the UI's "str | None" switch (an anyOf with null): left empty, it is not sent
+    schema = load(deployment).parameters.model_dump()
+    for model in schema["definitions"].values():
+        for name, prop in model["properties"].items():
+            assert {"type": "null"} not in prop.get("anyOf", []), f"{model['title']}.{name}"
 
 
 @pytest.mark.parametrize("module", FLOW_MODULES)
