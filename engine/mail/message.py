@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 
+from engine.mail.headers import AddressListHeader, TextHeader
 from engine.store.tables import OutboxRow
 
 
@@ -20,16 +21,17 @@ def message_from_outbox(row: OutboxRow, sender_name: str, sender_email: str) -> 
     and the row's own attachments (a report's PDF and Excel annex) after it.
 
     The Message-ID is the row's own, so a retried send is recognisably the same mail.
+    Subject, From, To and Cc fold themselves (headers.py): the standard library's folding
+    loses spaces in long non-ASCII headers.
     """
     message = EmailMessage()
-    message["Subject"] = row.subject
-    message["From"] = _address(sender_name, sender_email)
-    message["To"] = _address(row.to_name, row.to_email)
+    message["Subject"] = TextHeader("Subject", row.subject)
+    message["From"] = AddressListHeader("From", _address(sender_name, sender_email))
+    message["To"] = AddressListHeader("To", _address(row.to_name, row.to_email))
     if row.cc:
-        message["Cc"] = ", ".join(row.cc)
+        message["Cc"] = AddressListHeader("Cc", [_address(*parseaddr(c)) for c in row.cc])
     message["Message-ID"] = row.message_id
     message["Date"] = format_datetime(row.created_at)
-    message["Content-Language"] = row.language
     message.set_content(row.body_text, subtype="plain", charset="utf-8")
     message.add_alternative(row.body_html, subtype="html", charset="utf-8")
     if row.ics:
@@ -48,4 +50,7 @@ def message_from_outbox(row: OutboxRow, sender_name: str, sender_email: str) -> 
             subtype=subtype or "octet-stream",
             filename=attachment["filename"],
         )
+    # last: set_content drops every Content-* header, and each multipart step moves them
+    # into the part it wraps
+    message["Content-Language"] = row.language
     return message

@@ -18,7 +18,6 @@ from email import message_from_bytes
 from email import policy as email_policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.policy import EmailPolicy
 from typing import Literal
 
 import aiosmtplib
@@ -27,7 +26,7 @@ from pydantic import SecretStr
 
 from engine.settings import Settings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("dondoc.mail")
 
 TlsMode = Literal["none", "starttls", "tls"]
 
@@ -56,31 +55,10 @@ class PreparedMessage:
     utf8: bool  # an address is not ASCII: the server must offer SMTPUTF8
 
 
-class _SmtpPolicy(EmailPolicy):
-    """email.policy.SMTP, remembering how it folded the headers every mail shares.
-
-    Folding a From with a Vietnamese display name ("Văn phòng Chủ tịch nước <…>") costs
-    the standard library about 4 ms, two thirds of flattening a whole mail; the office's
-    From is the same on every mail, so it is folded once.
-    """
-
-    def fold_binary(self, name: str, value: str) -> bytes:
-        if name.lower() not in _SHARED_HEADERS:
-            return super().fold_binary(name, value)
-        key = (name, str(value), self.utf8, self.max_line_length, self.linesep, self.cte_type)
-        folded = _folded.get(key)
-        if folded is None:
-            folded = super().fold_binary(name, value)
-            if len(_folded) >= _FOLDED_MAX:
-                _folded.clear()
-            _folded[key] = folded
-        return folded
-
-
-_SHARED_HEADERS = frozenset({"from", "sender", "reply-to", "cc", "mime-version"})
-_FOLDED_MAX = 1024
-_folded: dict[tuple[str, str, bool, int | None, str, str], bytes] = {}
-_SMTP_POLICY = _SmtpPolicy(linesep="\r\n")
+#: policy.SMTP; a message read back from bytes (the 7-bit path of `_transmit`) keeps its
+#: header lines as they were written rather than being folded again by the standard
+#: library, whose folding loses spaces between encoded-words (see headers.py)
+_SMTP_POLICY = email_policy.SMTP.clone(refold_source="none")
 _SMTPUTF8_POLICY = _SMTP_POLICY.clone(utf8=True)
 
 
@@ -157,6 +135,11 @@ class SmtpSender:
             timeout=settings.smtp_timeout,
             concurrency=settings.delivery_concurrency,
         )
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why the server could not be reached in the last `send_stream`, if it could not."""
+        return self._down
 
     def __repr__(self) -> str:  # the password stays out of logs and tracebacks
         user = f"{self.user}@" if self.user else ""
