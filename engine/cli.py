@@ -16,10 +16,13 @@ from rich.table import Table
 from sqlalchemy import case
 from sqlmodel import col, func, select
 
-from engine import scheduler
+import engine
+from engine import logs, scheduler
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
+from engine.cli_draft import file_calendar
 from engine.cli_draft import register as register_draft_commands
+from engine.config import ConfigError, SetupError, load_settings, smtp_unreachable
 from engine.domain.calendar import DEFAULT_TIMEZONE
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
@@ -48,7 +51,7 @@ from engine.services.review import headline_rows, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 from engine.services.tasks import TaskLine
 from engine.settings import Settings
-from engine.store.db import schema_is_current
+from engine.store.db import check_database, missing_sqlite_file
 from engine.store.tables import DirectiveRow, TaskRow, UnitRow
 
 app = typer.Typer(
@@ -77,24 +80,67 @@ errors = Console(stderr=True)
 
 class State:
     lang: Literal["vi", "en"] = "vi"
+    lang_given: bool = False
+    log_level: str | None = None
+    debug: bool = False
     settings: Settings | None = None
     zone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 state = State()
-register_draft_commands(app, directive_app, lambda: state.lang)
+
+
+def _settings(log_level: str = "WARNING") -> Settings:
+    """The settings, read when a command runs (never for `--help`), with logging set up
+    from them: `--log-level`, else DONDOC_LOG_LEVEL, else `log_level` (INFO for `serve`)."""
+    if state.settings is None:
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            raise _fail_on(exc) from exc
+        if not state.lang_given:
+            state.lang = settings.lang
+        logs.configure(state.log_level or settings.log_level or log_level, settings.log_format)
+        state.settings = settings
+    return state.settings
+
+
+register_draft_commands(app, directive_app, lambda: state.lang, _settings)
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"dondoc {engine.__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
     lang: Annotated[str | None, typer.Option("--lang", help="vi (mặc định) hoặc en")] = None,
+    log_level: Annotated[
+        str | None,
+        typer.Option(
+            "--log-level",
+            help="DEBUG, INFO, WARNING, ERROR (mặc định: DONDOC_LOG_LEVEL; INFO khi serve)",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="In cả traceback khi lỗi / show tracebacks")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Phiên bản / version"),
+    ] = False,
 ) -> None:
-    settings = Settings()
-    state.settings = settings
-    chosen = lang or settings.lang
-    if chosen not in ("vi", "en"):
-        raise typer.BadParameter("--lang: vi hoặc en")
-    state.lang = "en" if chosen == "en" else "vi"
+    state.settings = None  # read afresh for each command (the tests run many in one process)
+    state.debug = debug
+    if lang is not None and lang not in ("vi", "en"):
+        raise typer.BadParameter("--lang: vi hoặc en / vi or en")
+    state.lang_given = lang is not None
+    state.lang = "en" if lang == "en" else "vi"
+    if log_level is not None and log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise typer.BadParameter("--log-level: DEBUG, INFO, WARNING, ERROR")
+    state.log_level = log_level.upper() if log_level else None
 
 
 def _t(vi: str, en: str) -> str:
@@ -102,29 +148,43 @@ def _t(vi: str, en: str) -> str:
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    errors.print(f"[red]{message}[/red]", highlight=False)
+    if state.debug:
+        errors.print_exception()
+    # one line, however narrow the terminal: a log reader or a script greps it whole
+    errors.print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
+def _fail_on(exc: SetupError) -> typer.Exit:
+    """A set-up error: its one line in the reader's language, and its exit code."""
+    return _fail(exc.render(state.lang), exc.exit_code)
+
+
 @contextmanager
-def _app(*, need_schema: bool = True) -> Iterator[App]:
-    """Build the app and turn the errors a person can act on into clear messages."""
-    application = bootstrap(state.settings)
+def _app(
+    *, need_schema: bool = True, create: bool = False, log_level: str = "WARNING"
+) -> Iterator[App]:
+    """Build the app and turn the errors a person can act on into clear messages.
+
+    Unless `create` (`dondoc init`), the database must be there and answer, and (with
+    `need_schema`) be up to date; nothing is created on the way."""
+    application: App | None = None
     try:
-        if need_schema and not schema_is_current(application.engine):
-            raise _fail(
-                _t(
-                    "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: chạy `dondoc init`.",
-                    "The database is not initialised or not up to date: run `dondoc init`.",
-                )
-            )
+        application = bootstrap(_settings(log_level))
+        if not create:
+            check_database(application.engine, need_schema=need_schema)
         yield application
+    except SetupError as exc:
+        raise _fail_on(exc) from exc
     except ImportRefused as exc:
         raise _fail(exc.render(state.lang), 2) from exc
-    except (DomainError, CalendarFileError, PolicyFileError) as exc:
+    except (CalendarFileError, PolicyFileError) as exc:
+        raise _fail(str(exc), 2) from exc
+    except DomainError as exc:
         raise _fail(str(exc)) from exc
     finally:
-        application.engine.dispose()
+        if application is not None:
+            application.engine.dispose()
 
 
 def _existing(path: Path) -> Path:
@@ -167,7 +227,7 @@ def _to_date(text: str) -> date:
 @app.command()
 def init() -> None:
     """Tạo hoặc cập nhật cơ sở dữ liệu / create or upgrade the database."""
-    with _app(need_schema=False) as application:
+    with _app(create=True) as application:
         application.migrate()
         url = application.engine.url.render_as_string(hide_password=True)
         console.print(_t(f"Đã khởi tạo cơ sở dữ liệu: {url}", f"Database ready: {url}"))
@@ -581,12 +641,12 @@ def deliver_command() -> None:
     with _app() as application:
         calendar = application.calendar()
         now = application.clock.now()
-        print_delivery(
-            deliver(
-                application,
-                policy_ok=in_office_hours(now, calendar, application.policies().default),
-            )
+        report = deliver(
+            application, policy_ok=in_office_hours(now, calendar, application.policies().default)
         )
+        print_delivery(report)
+        if report.unreachable:
+            raise _fail_on(smtp_unreachable(application.settings, report.unreachable))
 
 
 @outbox_app.command("list")
@@ -681,22 +741,18 @@ def outbox_retry(
 
 @app.command("serve")
 def serve_command() -> None:
-    """Chạy bộ lập lịch: rà soát và gửi thư định kỳ trong giờ làm việc / run the embedded scheduler."""
-    with _app() as application:
-        state.zone = application.calendar().timezone
+    """Chạy bộ lập lịch: rà soát và gửi thư định kỳ trong giờ làm việc / run the embedded scheduler.
+
+    Mỗi chu kỳ ghi một dòng nhật ký (stderr) / one log line a cycle, on stderr."""
+    with _app(log_level="INFO") as application:
+        interval = application.settings.serve_interval_seconds
         console.print(
             _t(
-                f"dondoc serve: rà soát và gửi thư mỗi {application.settings.serve_interval_seconds} giây (dừng: Ctrl+C hoặc SIGTERM).",
-                f"dondoc serve: sweep and delivery every {application.settings.serve_interval_seconds} s (stop: Ctrl+C or SIGTERM).",
+                f"dondoc serve: rà soát và gửi thư mỗi {interval} giây; nhật ký ở stderr (dừng: Ctrl+C hoặc SIGTERM).",
+                f"dondoc serve: sweep and delivery every {interval} s; the log goes to stderr (stop: Ctrl+C or SIGTERM).",
             )
         )
-
-        def on_cycle(planned: SweepReport, delivered: DeliveryReport) -> None:
-            print_sweep(planned)
-            if planned.in_office_hours:
-                print_delivery(delivered)
-
-        scheduler.serve(application, on_cycle)
+        scheduler.serve(application)
     console.print(_t("Đã dừng.", "Stopped."))
 
 
@@ -706,8 +762,22 @@ def serve_command() -> None:
 @calendar_app.command("show")
 def calendar_show(year: Annotated[int, typer.Argument(help="Năm")]) -> None:
     """Ngày nghỉ và ngày làm bù trong năm / days off and make-up working days of a year."""
-    with _app(need_schema=False) as application:
-        calendar = application.calendar()
+    settings = _settings()
+    if missing_sqlite_file(settings.database_url) is None:
+        with _app(need_schema=False) as application:
+            calendar = application.calendar()
+    else:  # no database yet: the shipped calendar, and nothing created to show it
+        try:
+            calendar = file_calendar(settings)
+        except CalendarFileError as exc:
+            raise _fail(str(exc), 2) from exc
+        errors.print(
+            _t(
+                "Chưa có cơ sở dữ liệu: lịch chưa gồm ngày nghỉ, ngày làm bù riêng của cơ quan.",
+                "No database yet: the calendar has none of the office's own days.",
+            ),
+            soft_wrap=True,
+        )
     rules = calendar.rules(year)
     table = Table(title=_t(f"Lịch làm việc năm {year}", f"Working calendar {year}"))
     for key in ("day", "weekday", "kind", "name"):
@@ -781,6 +851,7 @@ def report_monthly(
                 _t(f"--lang: vi hoặc en, không phải {lang!r}", f"--lang: vi or en, not {lang!r}"), 2
             )
         state.lang = "en" if lang == "en" else "vi"
+        state.lang_given = True
     with _app() as application:
         folder = out or application.settings.report_dir
         try:

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from engine.bootstrap import bootstrap
 from engine.calendar_source import CalendarFileError, build_calendar, read_calendar_file
+from engine.config import NotInitialised, SetupError
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.deadlines import resolve
 from engine.domain.model import Unit
@@ -31,7 +32,7 @@ from engine.intake.schema import parse_date
 from engine.intake.validate import validate_units
 from engine.services.convert import unit_from_row
 from engine.settings import Settings
-from engine.store.db import schema_is_current
+from engine.store.db import check_database
 from engine.store.tables import UnitRow
 
 console = Console()
@@ -87,8 +88,14 @@ def draft_yaml(record: dict[str, Any]) -> str:
     return header + yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100)
 
 
-def register(app: typer.Typer, directive_app: typer.Typer, lang: Callable[[], str]) -> None:
-    """Add `directive draft` and `deadline resolve` to the `dondoc` command."""
+def register(
+    app: typer.Typer,
+    directive_app: typer.Typer,
+    lang: Callable[[], str],
+    settings: Callable[[], Settings],
+) -> None:
+    """Add `directive draft` and `deadline resolve` to the `dondoc` command; `settings`
+    reads them when a command runs (a bad one ends it with its message)."""
 
     def t(vi: str, en: str) -> str:
         return en if lang() == "en" else vi
@@ -119,7 +126,7 @@ def register(app: typer.Typer, directive_app: typer.Typer, lang: Callable[[], st
         reference = day(on, "--on")
         assert reference is not None
         try:
-            calendar = file_calendar(Settings())
+            calendar = file_calendar(settings())
         except CalendarFileError as exc:
             raise fail(str(exc), 1) from exc
         typer.echo(json.dumps(resolve(nfc(text), reference, calendar).as_json()))
@@ -149,25 +156,24 @@ def register(app: typer.Typer, directive_app: typer.Typer, lang: Callable[[], st
         if not file.is_file():
             raise fail(t(f"Không tìm thấy tệp: {file}", f"No such file: {file}"))
         given = day(meeting_date, "--meeting-date")
-        settings = Settings()
         try:
             if units is not None:
                 if not units.is_file():
                     raise fail(t(f"Không tìm thấy tệp: {units}", f"No such file: {units}"))
-                directory, calendar = units_from_file(units), file_calendar(settings)
+                directory, calendar = units_from_file(units), file_calendar(settings())
             else:
-                application = bootstrap(settings)
+                application = bootstrap(settings())
                 try:
-                    if not schema_is_current(application.engine):
+                    try:
+                        check_database(application.engine)
+                    except NotInitialised as exc:
                         raise fail(
                             t(
-                                "Cơ sở dữ liệu chưa được khởi tạo: chạy `dondoc init` và "
-                                "`dondoc units import`, hoặc dùng --units FILE.",
-                                "The database is not initialised: run `dondoc init` and "
-                                "`dondoc units import`, or give --units FILE.",
+                                f"{exc.vi} Hoặc dùng --units FILE (danh mục đơn vị).",
+                                f"{exc.en} Or give --units FILE (the units directory).",
                             ),
-                            1,
-                        )
+                            exc.exit_code,
+                        ) from exc
                     with application.session() as session:
                         rows = session.exec(select(UnitRow)).all()
                         directory = [unit_from_row(r) for r in rows]
@@ -179,6 +185,8 @@ def register(app: typer.Typer, directive_app: typer.Typer, lang: Callable[[], st
             )
         except ImportRefused as exc:
             raise fail(exc.render(lang())) from exc
+        except SetupError as exc:
+            raise fail(exc.render(lang()), exc.exit_code) from exc
         except (ValueError, CalendarFileError) as exc:
             raise fail(str(exc)) from exc
         if eval_json is not None:

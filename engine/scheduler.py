@@ -25,6 +25,7 @@ from engine.domain.policy import in_office_hours
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.review import MonthlyReport, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
+from engine.store.db import shown_url
 
 log = logging.getLogger("dondoc.serve")
 
@@ -50,6 +51,36 @@ def run_monthly_review(app: App) -> MonthlyReport:
     )
 
 
+def log_cycle(planned: SweepReport, delivered: DeliveryReport) -> None:
+    """What one cycle did, in one line at INFO (WARNING when mail failed or the SMTP
+    server could not be reached)."""
+    at = planned.now.isoformat(timespec="minutes")
+    if not planned.in_office_hours:
+        log.info(
+            "cycle at %s: outside office hours or a day off; planned nothing, "
+            "%d mail(s) wait for office hours",
+            at,
+            delivered.skipped_outside_hours,
+        )
+        return
+    deferred = delivered.retried + delivered.skipped_outside_hours
+    level = logging.WARNING if delivered.failed or delivered.unreachable else logging.INFO
+    log.log(
+        level,
+        "cycle at %s: checked %d task(s), planned %d mail(s) (%d escalation(s), %d recurring "
+        "instance(s)); sent %d, deferred %d, failed %d%s",
+        at,
+        planned.tasks_checked,
+        len(planned.mails),
+        len(planned.escalations),
+        len(planned.instances),
+        delivered.sent,
+        deferred,
+        delivered.failed,
+        f"; SMTP server unreachable: {delivered.unreachable}" if delivered.unreachable else "",
+    )
+
+
 def _log_review(report: MonthlyReport) -> None:
     log.info(
         "monthly review of %s: %s; mailed to %s",
@@ -70,7 +101,7 @@ ONE_AT_A_TIME: dict[str, Any] = {
 
 def build_scheduler(
     app: App,
-    on_cycle: Callable[[SweepReport, DeliveryReport], None],
+    on_cycle: Callable[[SweepReport, DeliveryReport], None] = log_cycle,
     on_review: Callable[[MonthlyReport], None] = _log_review,
 ) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=app.settings.timezone)
@@ -111,16 +142,23 @@ def build_scheduler(
 
 def serve(
     app: App,
-    on_cycle: Callable[[SweepReport, DeliveryReport], None],
+    on_cycle: Callable[[SweepReport, DeliveryReport], None] = log_cycle,
     on_review: Callable[[MonthlyReport], None] = _log_review,
 ) -> None:
     """Run until SIGTERM or SIGINT; a running cycle finishes before the process exits."""
     scheduler = build_scheduler(app, on_cycle, on_review)
+    log.info(
+        "serving %s: sweep and delivery every %d s, monthly review on the 1st at 07:00 (%s)",
+        shown_url(app.engine.url),
+        app.settings.serve_interval_seconds,
+        app.settings.timezone,
+    )
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping after the current run", signum)
+        log.info("%s: stopping after the current run", signal.Signals(signum).name)
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     scheduler.start()
+    log.info("stopped")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from engine.domain.calendar import DEFAULT_TIMEZONE
 
@@ -39,7 +42,7 @@ class Settings(BaseSettings):
 
     # mail
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = Field(
@@ -77,9 +80,53 @@ class Settings(BaseSettings):
         description="Refuse a directive file whose tasks lack any of the six clears",
     )
 
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None,
+        description="DEBUG, INFO, WARNING or ERROR; unset: INFO for `serve`, WARNING elsewhere",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (one line a record) or json (one object a line)"
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _invalid(
+                "không phải là múi giờ đã biết (ví dụ Asia/Ho_Chi_Minh)",
+                "is not a known time zone (e.g. Asia/Ho_Chi_Minh)",
+            ) from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError):
+            raise _invalid(
+                "không phải là URL cơ sở dữ liệu (ví dụ sqlite:///dondoc.db hoặc "
+                "postgresql+psycopg://user@host/dondoc)",
+                "is not a database URL (e.g. sqlite:///dondoc.db or "
+                "postgresql+psycopg://user@host/dondoc)",
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _zone_for_simulated_now(self) -> Settings:
         """A simulated instant written without a zone is read in the office's zone."""
         if self.simulated_now is not None and self.simulated_now.tzinfo is None:
             self.simulated_now = self.simulated_now.replace(tzinfo=ZoneInfo(self.timezone))
         return self
+
+
+def _invalid(vi: str, en: str) -> PydanticCustomError:
+    """A setting's error, worded in both languages (engine.config shows it)."""
+    return PydanticCustomError("dondoc_setting", "{en}", {"vi": vi, "en": en})

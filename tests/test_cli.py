@@ -33,7 +33,7 @@ def loaded(dondoc, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_a_command_before_init_says_to_run_init(dondoc) -> None:  # type: ignore[no-untyped-def]
-    out = dondoc("directives", "list", code=1)
+    out = dondoc("directives", "list", code=2)
     assert "dondoc init" in out
 
 

@@ -180,7 +180,8 @@ def test_mail_held_while_the_server_is_down_goes_out_once_when_it_is_back(
 
     down = deliver(mail_app, now=NOW)
 
-    assert down == DeliveryReport(retried=3)
+    assert down == DeliveryReport(retried=3, unreachable=down.unreachable)
+    assert down.unreachable.startswith("SMTPConnectError: Error connecting to 127.0.0.1")
     for row in (load(mail_app, i) for i in ids):
         assert (row.status, row.attempts, row.sent_at) == ("pending", 1, None)
         assert row.next_attempt_at == NOW + timedelta(seconds=BACKOFF)

@@ -150,4 +150,5 @@ def test_dondoc_serve_sweeps_and_delivers_then_stops_cleanly_on_sigterm(
             server.kill()
     assert server.returncode == 0, output
     assert "Đã dừng." in output
-    assert "1 thư vào hàng đợi" in output
+    assert "INFO dondoc.serve: cycle at 2025-11-26T10:00+07:00: checked 1 task(s), " in output
+    assert "planned 1 mail(s) (0 escalation(s), 0 recurring instance(s)); sent 1," in output

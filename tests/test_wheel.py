@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.demo import DEMO_SETTINGS
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +40,7 @@ TEMPLATE_FILES = sorted(
     if p.is_file()
 )
 DIRECTIVE = "2025-11-26_45-TB-VPCTN.yaml"  # seven tasks, issued on 26/11/2025
-MAIL = {
-    "DONDOC_SMTP_HOST": "127.0.0.1",
-    "DONDOC_SMTP_TLS": "none",
-    "DONDOC_MAIL_FROM": "dondoc@vpctn.example.vn",
-    "DONDOC_COORDINATOR_EMAIL": "theodoi@vpctn.example.vn",
-    "DONDOC_LEADERSHIP_EMAIL": "lanhdao.vanphong@vpctn.example.vn",
-    "DONDOC_LEADER_EMAIL": "thuky.chutich@vpctn.example.vn",
-}
+MAIL = DEMO_SETTINGS  # the demo office's mail settings (SMTP on 127.0.0.1, no TLS)
 
 
 def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -> str:

@@ -5,6 +5,8 @@ No `from __future__ import annotations` here or in any flow module (see STACK.md
 """
 
 import asyncio
+import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,8 +16,10 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from engine import logs
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
+from engine.config import SetupError, load_settings
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.errors import DomainError
 from engine.intake.problems import ImportRefused, Problem
@@ -23,7 +27,7 @@ from engine.intake.readers import Located
 from engine.intake.schema import error_reasons
 from engine.policy_source import PolicyFileError
 from engine.settings import Settings
-from engine.store.db import schema_is_current
+from engine.store.db import check_database
 from workflows.artifacts import publish_refusal
 
 #: how a parameter problem is located: "Prefect form, tasks[0], trường 'deadline': …"
@@ -51,9 +55,19 @@ REFUSALS: tuple[type[Exception], ...] = (
 
 def refusal_message(exc: Exception, lang: str) -> str:
     """The message `dondoc` prints for the same error."""
-    if isinstance(exc, ImportRefused):
+    if isinstance(exc, ImportRefused | SetupError):
         return exc.render(lang)
     return str(exc)
+
+
+def log_to_prefect(settings: Settings) -> None:
+    """dondoc's own log lines (`dondoc.*`) into the run's log in the Prefect UI, at the
+    worker's DONDOC_LOG_LEVEL (INFO unless set), besides the worker's console."""
+    logger = logging.getLogger(logs.ROOT)
+    logger.setLevel(settings.log_level or "INFO")
+    for handler in logging.getLogger("prefect.extra").handlers:
+        if handler not in logger.handlers:
+            logger.addHandler(handler)
 
 
 def retry_unless_refused(task: object, task_run: object, state: Any) -> bool:
@@ -91,18 +105,20 @@ async def dondoc_run(
     message is also published as a markdown artifact (under `failure_key`, if given)
     where the coordinator looks.
     """
-    settings = Settings()
-    app = bootstrap(settings)
     try:
-        if need_schema and not await blocking(schema_is_current, app.engine):
-            raise RunRefused(
-                "Cơ sở dữ liệu chưa được khởi tạo hoặc chưa cập nhật: chạy `dondoc init`."
-                if settings.lang == "vi"
-                else "The database is not initialised or not up to date: run `dondoc init`."
-            )
+        settings = load_settings()
+        app = bootstrap(settings)
+    except SetupError as exc:  # the worker's DONDOC_ settings: the message names the bad one
+        lang = "en" if os.environ.get("DONDOC_LANG") == "en" else "vi"
+        message = exc.render(lang)
+        await publish_refusal(message, failure_key, lang)
+        raise RunRefused(message) from None
+    log_to_prefect(settings)
+    try:
+        await blocking(check_database, app.engine, need_schema=need_schema)
         calendar = await blocking(app.calendar)
         yield Run(app, calendar)
-    except REFUSALS as exc:
+    except (*REFUSALS, SetupError) as exc:
         message = refusal_message(exc, settings.lang)
         await publish_refusal(message, failure_key, settings.lang)
         if isinstance(exc, RunRefused):

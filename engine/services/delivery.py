@@ -34,7 +34,7 @@ from engine.settings import Settings
 from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import OutboxRow
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("dondoc.delivery")
 
 #: how long a claim holds: a deliverer that has not recorded its results by then is taken
 #: to have crashed, and its rows are claimed again
@@ -53,6 +53,7 @@ class DeliveryReport:
     failed: int = 0  # failed for good (a 5xx reply, or the last attempt)
     skipped_outside_hours: int = 0  # due rows left for office hours
     outside_hours: bool = False
+    unreachable: str = ""  # why the SMTP server could not be reached, if it could not
 
     def __add__(self, other: DeliveryReport) -> DeliveryReport:
         return DeliveryReport(
@@ -61,6 +62,7 @@ class DeliveryReport:
             self.failed + other.failed,
             self.skipped_outside_hours + other.skipped_outside_hours,
             self.outside_hours or other.outside_hours,
+            other.unreachable or self.unreachable,
         )
 
 
@@ -252,6 +254,8 @@ async def _deliver(
             report += _record(
                 app.engine, settings, current.rows, results, current.claimed_at, clock()
             )
+            if sender.unreachable:
+                report += DeliveryReport(unreachable=sender.unreachable)
             current = ahead or claim()
         return report
     finally:
