@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from engine.domain.calendar import WorkingCalendar
+from engine.domain.calendar import DEFAULT_TIMEZONE, WorkingCalendar
 from engine.domain.categories import Standing, standing
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status, check_move
@@ -215,11 +216,21 @@ def _tell_lead_unit(
     notifier.enqueue(session, [values])
 
 
-def _marks_for(to: Status, at: datetime) -> dict[str, Any]:
-    """The sweep's marks after a move: check a newly assigned task at once; stop
-    checking one that is finished."""
+def _office_date(at: datetime, calendar: WorkingCalendar | None, notifier: Notifier | None) -> date:
+    """The office's date at `at`, as the sweep compares its marks with: in the zone of
+    the calendar given, else of the notifier's (the CLI and the flows pass the notifier
+    the root built), else the default zone. Never UTC's: from 00:00 to 07:00 in Ha Noi
+    UTC still says yesterday."""
+    calendar = calendar or (notifier.calendar if notifier else None)
+    zone = calendar.timezone if calendar else ZoneInfo(DEFAULT_TIMEZONE)
+    return at.astimezone(zone).date()
+
+
+def _marks_for(to: Status, today: date) -> dict[str, Any]:
+    """The sweep's marks after a move on the office's day `today`: check a newly
+    assigned task at once; stop checking one that is finished."""
     if to is Status.ASSIGNED:
-        return {"next_check_on": at.astimezone(UTC).date()}
+        return {"next_check_on": today}
     if to is Status.COMPLETED:
         return {"next_check_on": None}
     if to is Status.CANCELLED:
@@ -236,11 +247,14 @@ def change_status(
     actor: str,
     note: str,
     notifier: Notifier | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> TaskRow:
-    """Move a task to `to`, recording who, when and why. Nothing changes on error."""
+    """Move a task to `to`, recording who, when and why. Nothing changes on error.
+
+    `calendar` dates the sweep's mark in the office's zone (see `_office_date`)."""
     try:
         task = _load_for_change(session, task_id, at)
-        values: dict[str, Any] = _marks_for(to, at)
+        values: dict[str, Any] = _marks_for(to, _office_date(at, calendar, notifier))
         if to is Status.ASSIGNED and task.missing:
             missing = [Clear(m) for m in task.missing]
             raise DomainError(
@@ -272,11 +286,13 @@ def extend(
     actor: str,
     refuse: bool = False,
     notifier: Notifier | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> TaskRow:
     """Record an extension decision: approved with a new deadline, or refused.
 
     A task not already `extension_requested` gets the request recorded first, so the
-    trail always shows request then decision.
+    trail always shows request then decision. `calendar` dates the sweep's mark in the
+    office's zone (see `_office_date`).
     """
     try:
         task = _load_for_change(session, task_id, at)
@@ -317,7 +333,7 @@ def extend(
             recurrence = Recurrence(task.recurrence) if task.recurrence else None
             marks = {
                 "deadline": until,
-                "next_check_on": at.astimezone(UTC).date(),
+                "next_check_on": _office_date(at, calendar, notifier),
                 "escalation_level": 0,  # a new ladder against the new deadline
                 "next_instance_on": next_instance_on(until, recurrence),
             }
