@@ -215,7 +215,6 @@ def _claim_due(
         .where(col(TaskRow.next_check_on) <= today, col(TaskRow.status).in_(OPEN))
         .with_for_update(**locking_clause(session, of=TaskRow))
     ).all()
-    report.tasks_checked = len(rows)
     due: list[_Due] = []
     marks: list[dict[str, Any]] = []
     for task, priority in rows:
@@ -245,16 +244,64 @@ def _claim_due(
                 for n in due_notices(task.deadline, today, calendar, policy)
             ]
             upcoming = next_check_on(task.deadline, today, calendar, policy)
-        marks.append({"task_id": task.id, "old": task.next_check_on, "new": upcoming})
-    if marks:  # advance every mark in one statement (claim: only if still where we found it)
-        session.connection().execute(
-            update(TaskRow.__table__)  # type: ignore[attr-defined]
-            .where(TaskRow.__table__.c.id == bindparam("task_id"))  # type: ignore[attr-defined]
-            .where(TaskRow.__table__.c.next_check_on == bindparam("old"))  # type: ignore[attr-defined]
-            .values(next_check_on=bindparam("new")),
-            marks,
+        marks.append(
+            {
+                "task_id": task.id,
+                "old": task.next_check_on,
+                "seen": task.updated_at,
+                "new": upcoming,
+            }
         )
-    return due
+    claimed = _advance_marks(session, marks)
+    report.tasks_checked = len(claimed)
+    if len(claimed) == len(marks):
+        return due
+    return [d for d in due if d.task.id in claimed]
+
+
+def _advance_marks(session: Session, marks: list[dict[str, Any]]) -> set[int]:
+    """Move each task's mark on to its next day, in one statement: the claim. Returns
+    the ids of the tasks claimed, the only ones this sweep may plan for.
+
+    1. A mark moves only if it, and the task's last change by a person (`updated_at`),
+       are still what the sweep read. On PostgreSQL they are: the rows read are locked
+       until the sweep commits. On SQLite the read holds no lock (the driver opens the
+       transaction at the first write), so between the read and this update another
+       process may have committed a change to the row:
+       - a person completed, cancelled or extended the task: what the sweep read is
+         stale, and a notice planned from it would be wrong (a reminder for a finished
+         task, an escalation against the old deadline) and would be mailed;
+       - another sweep claimed the task and planned its notices.
+       Either way the task is not this sweep's: its mark stays where the other left it,
+       and the next sweep reads the task afresh.
+    2. The row count says whether every mark moved (the usual case: all claimed).
+    3. If not, the tasks claimed are those that now carry the mark this sweep set and
+       the change it read (nobody can change them now: this sweep holds the write lock
+       or the row locks). That includes a task another sweep claimed at the same
+       instant and moved to the same mark: it read the same row, so it planned the
+       same notices, and ours are refused by their unique keys.
+    """
+    if not marks:
+        return set()
+    table = TaskRow.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("task_id"),
+            table.c.next_check_on == bindparam("old"),
+            table.c.updated_at == bindparam("seen"),
+        )
+        .values(next_check_on=bindparam("new")),
+        marks,
+    )
+    ids = {m["task_id"] for m in marks}
+    if result.rowcount == len(marks):
+        return ids
+    expected = {m["task_id"]: (m["new"], m["seen"]) for m in marks}
+    now_stored = session.connection().execute(
+        select(table.c.id, table.c.next_check_on, table.c.updated_at).where(table.c.id.in_(ids))
+    )
+    return {task_id for task_id, *stored in now_stored if tuple(stored) == expected[task_id]}
 
 
 # -- 4. notices under their unique keys ------------------------------------------------------
