@@ -577,10 +577,21 @@ def _assigned_since(snap: Snapshot, start: datetime) -> bool:
 _DONE = frozenset({Category.COMPLETED_ON_TIME, Category.COMPLETED_LATE})
 
 
-def lagging_units(review_: MonthlyReview, names: Mapping[str, str] | None = None) -> list[str]:
-    """Units with overdue tasks, the most overdue first (ties: lowest on-time rate)."""
-    ranked = sorted(
-        (u for u in review_.units if u.figures.in_progress_overdue),
-        key=lambda u: (-u.figures.in_progress_overdue, u.figures.on_time_rate or 0.0, u.unit),
-    )
-    return [(names or {}).get(u.unit, u.unit) for u in ranked]
+def lagging_units(review_: MonthlyReview) -> list[UnitFigures]:
+    """The units with tasks overdue at the cut-off, in the order leaders should look at
+    them (the report names the first few):
+
+    1. the most tasks overdue first: that is the work left undone;
+    2. of units with as many, the lowest on-time rate first: the one that also finishes
+       least of its work on time is the further behind;
+    3. then by unit code, so that ties come out the same in every report.
+
+    Every unit listed has a rate: an overdue task has fallen due.
+    """
+
+    def rank(u: UnitFigures) -> tuple[int, float, str]:
+        rate = u.figures.on_time_rate
+        assert rate is not None
+        return (-u.figures.in_progress_overdue, rate, u.unit)
+
+    return sorted((u for u in review_.units if u.figures.in_progress_overdue), key=rank)

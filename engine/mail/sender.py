@@ -31,7 +31,7 @@ log = logging.getLogger("dondoc.mail")
 TlsMode = Literal["none", "starttls", "tls"]
 
 #: consecutive failed connection attempts after which the server is taken to be down for
-#: the rest of a `send_many` call (the remaining messages fail at once, to be retried later)
+#: the rest of a `send_stream` call (the remaining messages fail at once, to be retried later)
 UNREACHABLE_AFTER = 2
 
 
@@ -96,7 +96,7 @@ class SmtpSender:
     """An SMTP client that keeps up to `concurrency` connections open and reuses them.
 
     Connections belong to the event loop that opened them: they are kept between
-    `send_many` calls made in the same loop, and `aclose()` ends them.
+    `send_stream` calls made in the same loop, and `aclose()` ends them.
     """
 
     def __init__(

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import i18n, templating
 from engine.domain.categories import Category
-from engine.domain.review import MonthlyReview, TaskLine
+from engine.domain.review import MonthlyReview, TaskLine, lagging_units
 from engine.report import charts
 from engine.report.words import words
 from engine.templating import environment
@@ -22,7 +22,7 @@ TEMPLATES = templating.TEMPLATES / "report"
 LANGUAGES = ("vi", "en")
 #: rows of the overdue and due-next-month lists in the document; the annex has them all
 MAX_LISTED = 40
-#: units named in the summary paragraph as having the most overdue tasks
+#: units named in the summary paragraph, as `lagging_units` ranks them
 LAGGARDS_NAMED = 3
 
 
@@ -65,14 +65,6 @@ class ReportInput:
         return self.unit_names.get(code) or code or "—"
 
 
-def _laggards(data: ReportInput) -> list[tuple[str, int]]:
-    ranked = sorted(
-        (u for u in data.review.units if u.figures.in_progress_overdue),
-        key=lambda u: (-u.figures.in_progress_overdue, u.unit),
-    )
-    return [(data.unit_name(u.unit), u.figures.in_progress_overdue) for u in ranked]
-
-
 def _deadline_text(line: TaskLine, lang: str) -> str:
     """'30/01/2026 (gia hạn từ 15/12/2025)'."""
     shown = i18n.short_date(line.deadline) or "—"
@@ -110,7 +102,10 @@ def context(data: ReportInput) -> dict[str, Any]:
         "overdue_more": max(len(r.overdue) - MAX_LISTED, 0),
         "due": r.due_next_month[:MAX_LISTED],
         "due_more": max(len(r.due_next_month) - MAX_LISTED, 0),
-        "laggards": _laggards(data)[:LAGGARDS_NAMED],
+        "laggards": [
+            (data.unit_name(u.unit), u.figures.in_progress_overdue)
+            for u in lagging_units(r)[:LAGGARDS_NAMED]
+        ],
         "previous": previous,
         "trend_chart": trend,
         "unit_chart": units,
