@@ -1,7 +1,11 @@
 """Shared fixtures: a fresh database per test, on SQLite and on a throwaway PostgreSQL.
 
-PostgreSQL tests skip with a reason when no server answers, except under CI=true,
-where they fail instead: CI must run them.
+PostgreSQL tests skip with a reason when no server answers, except under CI (CI=true, 1
+or yes), where they fail instead: CI must run them.
+
+No test sees the developer's set-up: every DONDOC_ variable of the shell is removed and
+each test runs in an empty folder, where no `.env` is read and where a relative
+`dondoc.db` or `reports/` would land. A test that needs a setting sets it itself.
 """
 
 from __future__ import annotations
@@ -21,6 +25,22 @@ pytest_plugins = ["tests.smtp_server"]  # the `smtp_server` fixture: aiosmtpd on
 
 PG_ADMIN_URL = os.environ.get("DONDOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IMPORTED_AT = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)  # 09:00 in Ha Noi, the issue date
+#: DONDOC_ variables that steer the tests, not dondoc (Settings has no such fields)
+TEST_VARIABLES = frozenset({"DONDOC_TEST_PG_URL", "DONDOC_UPDATE_DOCS"})
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def away_from_the_developers_setup(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("DONDOC_") and name not in TEST_VARIABLES:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 def _pg_reason() -> str | None:
@@ -37,8 +57,8 @@ def _pg_reason() -> str | None:
 def postgres_server() -> str:
     reason = _pg_reason()
     if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {reason}")
+        if in_ci():
+            pytest.fail(f"CI={os.environ['CI']} but {reason}")
         pytest.skip(reason)
     return PG_ADMIN_URL
 

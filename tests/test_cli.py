@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,13 +63,51 @@ def test_the_task_list_speaks_english_on_request(loaded) -> None:  # type: ignor
     assert "13 working days overdue" in out
 
 
-def test_filters_narrow_the_task_list(loaded) -> None:  # type: ignore[no-untyped-def]
-    assert "Tổng kết công tác năm" not in loaded(
-        "tasks", "list", "--unit", "TH", "--as-of", "05/01/2026"
+def table(out: str) -> str:
+    """The output's words with the table's rules taken out: title, header, rows, totals."""
+    return " ".join(re.sub("[\u2500-\u257f]", " ", out).split())
+
+
+HEADER = "Mã Số hiệu Nhiệm vụ Đơn vị chủ trì Thời hạn Trạng thái Phân loại"
+# the three tasks of `loaded`, as listed on 05/01/2026 (task 1: 13 working days overdue)
+ROW_1 = (
+    "1 45/TB-VPCTN 1. Xây dựng Chương trình công tác năm 2026 TH 15/12/2025 Đã giao"
+    " Chưa hoàn thành, quá hạn, quá hạn 13 ngày làm việc"
+)
+ROW_2 = "2 45/TB-VPCTN 2. Tổng kết công tác năm PL 20/01/2026 Đã giao Đang thực hiện trong hạn"
+ROW_3 = "3 45/TB-VPCTN 3. Theo dõi tình hình TH Thường xuyên Đã giao Nhiệm vụ thường xuyên"
+# task 1 on 26/11/2025, the day of issue: still in time
+ROW_1_IN_TIME = (
+    "1 45/TB-VPCTN 1. Xây dựng Chương trình công tác năm 2026 TH 15/12/2025 Đã giao"
+    " Đang thực hiện trong hạn"
+)
+
+
+def totals(in_time: int, overdue: int, ongoing: int) -> str:
+    return (
+        f"Tổng số: {in_time + overdue + ongoing} — Hoàn thành đúng hạn: 0"
+        f" · Hoàn thành quá hạn: 0 · Đang thực hiện trong hạn: {in_time}"
+        f" · Chưa hoàn thành, quá hạn: {overdue} · Nhiệm vụ thường xuyên: {ongoing}"
     )
-    out = loaded("tasks", "list", "--overdue", "--as-of", "05/01/2026")
-    assert "Tổng số: 1" in out
-    assert "Tổng số: 0" not in loaded("tasks", "list", "--status", "assigned")
+
+
+def test_filters_narrow_the_task_list(loaded) -> None:  # type: ignore[no-untyped-def]
+    by_unit = loaded("tasks", "list", "--unit", "TH", "--as-of", "05/01/2026")
+    assert table(by_unit) == (
+        f"Nhiệm vụ — tính đến 05/01/2026 {HEADER} {ROW_1} {ROW_3} {totals(0, 1, 1)}"
+    )
+    overdue = loaded("tasks", "list", "--overdue", "--as-of", "05/01/2026")
+    assert table(overdue) == f"Nhiệm vụ — tính đến 05/01/2026 {HEADER} {ROW_1} {totals(0, 1, 0)}"
+    loaded("task", "update", "2", "--status", "in_progress", "--at", "2025-11-26T09:00")
+    assigned = loaded("tasks", "list", "--status", "assigned")
+    assert table(assigned) == (
+        f"Nhiệm vụ — tính đến 26/11/2025 {HEADER} {ROW_1_IN_TIME} {ROW_3} {totals(1, 0, 1)}"
+    )
+    in_progress = loaded("tasks", "list", "--status", "in_progress")
+    assert table(in_progress) == (
+        f"Nhiệm vụ — tính đến 26/11/2025 {HEADER} 2 45/TB-VPCTN 2. Tổng kết công tác năm PL"
+        f" 20/01/2026 Đang thực hiện Đang thực hiện trong hạn {totals(1, 0, 0)}"
+    )
 
 
 def test_a_status_update_shows_in_the_task_history(loaded) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +217,7 @@ def test_a_dry_run_sweep_says_what_it_would_send_and_stores_nothing(loaded) -> N
     assert "Bản thử:" in out
     assert "Giao nhiệm vụ" in out
     assert "th@example.vn" in out
-    assert "[]" in loaded("outbox", "list", "--json")
+    assert json.loads(loaded("outbox", "list", "--json")) == []
 
 
 def test_the_sweep_fills_the_outbox_and_outbox_show_prints_the_mail(loaded) -> None:  # type: ignore[no-untyped-def]
@@ -186,7 +225,21 @@ def test_the_sweep_fills_the_outbox_and_outbox_show_prints_the_mail(loaded) -> N
     out = loaded("sweep", "--as-of", "2025-12-18T09:00")
     assert "thư vào hàng đợi" in out
     rows = json.loads(loaded("outbox", "list", "--json"))
-    assert {r["status"] for r in rows} == {"pending"}
+    assert [
+        (r["id"], r["kind"], r["status"], r["to_email"], r["cc"], r["subject"], r["attempts"])
+        for r in rows
+    ] == [
+        (5, "escalation", "pending", "th@example.vn", [],
+         "[Đôn đốc khẩn] 1 nhiệm vụ quá hạn cần Đồng chí trực tiếp chỉ đạo", 0),
+        (4, "overdue", "pending", "th@example.vn", [],
+         "[Đôn đốc] 1 nhiệm vụ quá hạn chưa hoàn thành", 0),
+        (3, "assignment", "pending", "pl@example.vn", ["th@example.vn"],
+         "[Giao nhiệm vụ] Tổng kết công tác năm — thời hạn 20/01/2026", 0),
+        (2, "assignment", "pending", "th@example.vn", [],
+         "[Giao nhiệm vụ] Xây dựng Chương trình công tác năm 2026 — thời hạn 15/12/2025", 0),
+        (1, "assignment", "pending", "th@example.vn", [],
+         "[Giao nhiệm vụ] Theo dõi tình hình — nhiệm vụ thường xuyên", 0),
+    ]  # fmt: skip
     assignment = next(r for r in rows if r["kind"] == "assignment")
     shown = loaded("outbox", "show", str(assignment["id"]))
     assert "Kính gửi: Đồng chí Vụ trưởng" in shown

@@ -6,18 +6,19 @@ import logging
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtplib.email import flatten_message
 from pydantic import SecretStr
+from sqlalchemy import event
 from sqlmodel import col, select
 
 from engine.bootstrap import App
-from engine.domain.policy import Policy, in_office_hours
+from engine.clock import FixedClock
 from engine.mail.message import message_from_outbox
 from engine.mail.sender import SmtpSender, flatten, prepare
-from engine.notify import message_id
 from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.outbox import OutboxError
@@ -254,12 +255,14 @@ def test_the_coordinator_is_told_once_of_a_failed_mail(
     deliver(mail_app, now=NOW + timedelta(hours=3))
 
     [notice] = notices(mail_app)
+    assert row_id == 1  # the first row of a fresh database
     assert (notice.key, notice.to_email, notice.status) == (
-        f"delivery-failed:{row_id}",
+        "delivery-failed:1",
         COORDINATOR,
         "sent",
     )
-    assert notice.message_id == message_id(notice.key, "dondoc@vpctn.example.vn")
+    # stable across retries: sha256("delivery-failed:1")[:32] at the sending domain
+    assert notice.message_id == "<8b16b78430992d589bf6683648f09f59.dondoc@vpctn.example.vn>"
     [told] = smtp_server.to(COORDINATOR)
     assert told.message_id == notice.message_id
     assert "Không gửi được thư tới nobody@example.vn" in str(told.message["Subject"])
@@ -362,13 +365,54 @@ def test_outside_office_hours_nothing_is_sent(
     mail_app: App, smtp_server: SmtpServer, at: datetime
 ) -> None:
     [row_id] = insert(mail_app, outbox_row(1, due=at - timedelta(hours=1)))
-    policy_ok = in_office_hours(at, mail_app.calendar(), Policy())
 
-    report = deliver(mail_app, now=at, policy_ok=policy_ok)
+    report = deliver(mail_app, now=at)
 
     assert report == DeliveryReport(skipped_outside_hours=1, outside_hours=True)
     assert load(mail_app, row_id).status == "pending"
     assert smtp_server.received == []
+
+
+def test_without_an_instant_the_clock_says_whether_it_is_office_hours(
+    mail_app: App, smtp_server: SmtpServer
+) -> None:
+    insert(mail_app, outbox_row(1, due=EVENING - timedelta(hours=1)))
+    mail_app.clock = FixedClock(EVENING)
+
+    assert deliver(mail_app) == DeliveryReport(skipped_outside_hours=1, outside_hours=True)
+    assert smtp_server.received == []
+
+
+def test_the_office_hours_are_those_of_the_office_policy_file(
+    mail_app: App, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    policies = tmp_path / "policies.yaml"
+    policies.write_text(
+        'default:\n  office_hours: {start: "08:00", end: "20:00"}\n', encoding="utf-8"
+    )
+    mail_app.settings = mail_app.settings.model_copy(update={"policy_file": policies})
+    insert(mail_app, outbox_row(1, due=EVENING - timedelta(hours=1)))
+
+    assert deliver(mail_app, now=EVENING) == DeliveryReport(sent=1)
+    assert smtp_server.message_ids() == ["<outbox-test1@vpctn.example.vn>"]
+
+
+def meet_after_reading_what_is_due(app: App, meeting: threading.Barrier, met: list[bool]) -> None:
+    """Hold `app`'s deliverer, once, right after it has read which rows are due and
+    before it claims them, until the other deliverer has read them too."""
+    waited = False
+
+    @event.listens_for(app.engine, "after_cursor_execute")
+    def meet(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        nonlocal waited
+        if waited or not " ".join(statement.split()).startswith("SELECT outbox.id FROM outbox"):
+            return
+        waited = True
+        try:
+            meeting.wait()
+            met.append(True)
+        except threading.BrokenBarrierError:  # the other never came
+            met.append(False)
 
 
 def test_two_deliverers_at_once_send_each_mail_once(
@@ -376,11 +420,12 @@ def test_two_deliverers_at_once_send_each_mail_once(
 ) -> None:
     insert(mail_app, *(outbox_row(n) for n in range(1, 121)))
     other = with_mail(make_app(database_url), smtp_server)
-    start = threading.Barrier(2)
+    meeting = threading.Barrier(2, timeout=30)
+    met: list[bool] = []
     reports: list[DeliveryReport] = []
 
     def run(app: App) -> None:
-        start.wait()
+        meet_after_reading_what_is_due(app, meeting, met)
         reports.append(deliver(app, now=NOW, batch=7))
 
     threads = [threading.Thread(target=run, args=(a,)) for a in (mail_app, other)]
@@ -390,6 +435,8 @@ def test_two_deliverers_at_once_send_each_mail_once(
         thread.join()
     other.engine.dispose()
 
+    # the runs overlapped: both had read what was due before either claimed any of it
+    assert met == [True, True]
     assert sum(r.sent for r in reports) == 120
     assert Counter(smtp_server.message_ids()) == Counter(
         f"<outbox-test{n}@vpctn.example.vn>" for n in range(1, 121)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import pairwise, product
 
 import pytest
 
@@ -18,34 +18,40 @@ from engine.domain.lifecycle import (
 
 S = Status
 
-LEGAL_MOVES = sorted(
-    ((source, target) for source, targets in TRANSITIONS.items() for target in targets),
-    key=lambda move: (move[0].value, move[1].value),
-)
-
-ILLEGAL_MOVES = [
-    (S.DRAFT, S.COMPLETED),
-    (S.DRAFT, S.IN_PROGRESS),
-    (S.DRAFT, S.SUBMITTED),
-    (S.ASSIGNED, S.COMPLETED),
-    (S.ASSIGNED, S.DRAFT),
-    (S.IN_PROGRESS, S.COMPLETED),
-    (S.IN_PROGRESS, S.RETURNED),
-    (S.SUBMITTED, S.IN_PROGRESS),
-    (S.SUBMITTED, S.EXTENSION_REQUESTED),
-    (S.RETURNED, S.COMPLETED),
-    (S.EXTENSION_REQUESTED, S.SUBMITTED),
-    (S.EXTENSION_REQUESTED, S.COMPLETED),
-    (S.COMPLETED, S.IN_PROGRESS),
-    (S.COMPLETED, S.CANCELLED),
-    (S.CANCELLED, S.ASSIGNED),
-    (S.CANCELLED, S.DRAFT),
-    (S.IN_PROGRESS, S.IN_PROGRESS),
+#: the table of DESIGN, written out: a move added to or dropped from TRANSITIONS fails here
+LEGAL_MOVES = [
+    (S.DRAFT, S.ASSIGNED),
+    (S.DRAFT, S.CANCELLED),
+    (S.ASSIGNED, S.IN_PROGRESS),
+    (S.ASSIGNED, S.SUBMITTED),
+    (S.ASSIGNED, S.EXTENSION_REQUESTED),
+    (S.ASSIGNED, S.CANCELLED),
+    (S.IN_PROGRESS, S.SUBMITTED),
+    (S.IN_PROGRESS, S.EXTENSION_REQUESTED),
+    (S.IN_PROGRESS, S.CANCELLED),
+    (S.SUBMITTED, S.COMPLETED),
+    (S.SUBMITTED, S.RETURNED),
+    (S.SUBMITTED, S.CANCELLED),
+    (S.RETURNED, S.IN_PROGRESS),
+    (S.RETURNED, S.SUBMITTED),
+    (S.RETURNED, S.EXTENSION_REQUESTED),
+    (S.RETURNED, S.CANCELLED),
+    (S.EXTENSION_REQUESTED, S.IN_PROGRESS),
+    (S.EXTENSION_REQUESTED, S.CANCELLED),
 ]
+
+#: every other pair of states, staying put included (64 pairs in all, 18 legal)
+ILLEGAL_MOVES = [move for move in product(Status, Status) if move not in LEGAL_MOVES]
 
 
 def _move_id(move: tuple[Status, Status]) -> str:
     return f"{move[0].value}->{move[1].value}"
+
+
+def test_the_table_is_the_designed_one_and_nothing_more() -> None:
+    assert len(ILLEGAL_MOVES) == 46
+    table = {(source, target) for source, targets in TRANSITIONS.items() for target in targets}
+    assert table == set(LEGAL_MOVES)
 
 
 def test_the_documented_happy_path_is_in_the_table() -> None:
@@ -68,7 +74,6 @@ def test_an_illegal_move_raises_an_error_naming_both_states(
     move: tuple[Status, Status],
 ) -> None:
     source, target = move
-    assert target not in TRANSITIONS[source], "sample move is legal; fix the sample"
 
     with pytest.raises(IllegalTransition) as caught:
         check_move(source, target)

@@ -35,7 +35,7 @@ from sqlmodel import col, select
 from engine.services import imports
 from engine.store.tables import TaskRow
 from tests.builders import STANDARD_UNITS, units_file
-from tests.conftest import MAIL_SETTINGS, make_app
+from tests.conftest import MAIL_SETTINGS, in_ci, make_app
 from tests.prefect_processes import (
     PREFECT,
     ROOT,
@@ -280,7 +280,7 @@ def chromium(tmp_path: Path, url: str, *output: str) -> subprocess.CompletedProc
 
 
 @pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    not Path(CHROMIUM).exists() and not in_ci(),
     reason="Debian's chromium is not installed (make install brings it)",
 )
 def test_the_issue_directive_form_shows_vietnamese_labels_in_the_prefect_ui(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import random
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -24,7 +25,7 @@ from sqlmodel import col, func, select
 from engine.bootstrap import App
 from engine.domain.categories import Category
 from engine.domain.lifecycle import Status
-from engine.domain.review import Month, MonthlyReview, merge
+from engine.domain.review import BadMonth, Month, MonthlyReview, ReviewError, merge
 from engine.mail.message import message_from_outbox
 from engine.services import imports, tasks
 from engine.services import review as review_service
@@ -418,25 +419,40 @@ def test_making_the_review_again_mails_no_one_twice(december_book: App, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("month", "vi", "en"),
+    ("month", "error", "vi", "en"),
     [
-        ("2025-13", "tháng không hợp lệ: '2025-13'", "bad month: '2025-13'"),
+        (
+            "2025-13",
+            BadMonth,
+            "tháng không hợp lệ: '2025-13' (cần dạng 2025-12, tháng từ 1 đến 12)",
+            "bad month: '2025-13' (expected 2025-12, month 1 to 12)",
+        ),
         (
             "2026-01",
+            ReviewRefused,
             "tháng 01/2026 chưa kết thúc: báo cáo tháng 01/2026 lập được từ ngày 01/02/2026"
             " (hôm nay là 20/01/2026)",
-            "2026-01 has not ended yet",
+            "2026-01 has not ended yet: its review can be made from 2026-02-01"
+            " (today is 2026-01-20)",
         ),
-        ("2026-05", "tháng 05/2026 chưa kết thúc", "2026-05 has not ended yet"),
+        (
+            "2026-05",
+            ReviewRefused,
+            "tháng 05/2026 chưa kết thúc: báo cáo tháng 05/2026 lập được từ ngày 01/06/2026"
+            " (hôm nay là 20/01/2026)",
+            "2026-05 has not ended yet: its review can be made from 2026-06-01"
+            " (today is 2026-01-20)",
+        ),
     ],
+    ids=["no-13th-month", "this-month", "a-later-month"],
 )
 def test_a_month_that_cannot_be_reviewed_is_refused_and_nothing_is_written(
-    december_book: App, tmp_path: Path, month: str, vi: str, en: str
+    december_book: App, tmp_path: Path, month: str, error: type[ReviewError], vi: str, en: str
 ) -> None:
-    with pytest.raises(Exception) as refused:  # noqa: PT011 - checked just below
+    with pytest.raises(error, match=f"^{re.escape(f'{vi} / {en}')}$") as refused:
         make_monthly_report(december_book, month, lang="vi", out_dir=tmp_path / "out")
-    assert vi in refused.value.message("vi")  # type: ignore[attr-defined]
-    assert en in refused.value.message("en")  # type: ignore[attr-defined]
+    assert refused.type is error
+    assert (refused.value.message("vi"), refused.value.message("en")) == (vi, en)
     assert not (tmp_path / "out").exists()
     assert outbox(december_book) == []
 

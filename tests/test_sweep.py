@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import col, select
 
 from engine.bootstrap import App
@@ -103,6 +105,87 @@ def test_a_task_hears_each_reminder_once_as_its_deadline_comes_and_goes(
         date(2025, 12, 16): [("overdue", 0)],
         date(2025, 12, 18): [("overdue", 1), ("escalation", 1)],
     }
+
+
+# The same task, deadline Mon 05/01/2026, under each priority of engine/data/policies.yaml.
+# Thu 01/01 and Fri 02/01/2026 are days off and Sat 10/01/2026 is a make-up working day, so
+#   working days left:    Tue 23/12 → 7, Wed 24/12 → 6, Thu 25/12 → 5, Fri 26/12 → 4,
+#                         Mon 29/12 → 3, Tue 30/12 → 2, Wed 31/12 → 1 (then 01–04/01 off)
+#   working days overdue: Tue 06/01 → 1, Wed 07/01 → 2, Thu 08/01 → 3, Fri 09/01 → 4,
+#                         Sat 10/01 → 5, Mon 12/01 → 6, Tue 13/01 → 7, Wed 14/01 → 8,
+#                         Thu 15/01 → 9, Fri 16/01 → 10
+ACROSS_NEW_YEAR = directive(
+    "5/TB", issued_on="2025-12-15", tasks=[task("Việc qua Tết Dương lịch", deadline="2026-01-05")]
+)
+
+PLANNED_BY_PRIORITY = {
+    # default: 7, 3, 1 days before; on the day; overdue every 2; ladder at 3, 10, 20 overdue
+    "normal": {
+        date(2025, 12, 15): [("assignment", 0)],  # 13 working days left: no reminder yet
+        date(2025, 12, 23): [("before", 7)],
+        date(2025, 12, 29): [("before", 3)],
+        date(2025, 12, 31): [("before", 1)],
+        date(2026, 1, 5): [("due", 0)],
+        date(2026, 1, 6): [("overdue", 0)],  # 1 overdue
+        date(2026, 1, 8): [("overdue", 1), ("escalation", 1)],  # 3 overdue
+        date(2026, 1, 10): [("overdue", 2)],  # 5 overdue, the make-up Saturday
+        date(2026, 1, 13): [("overdue", 3)],  # 7 overdue
+        date(2026, 1, 15): [("overdue", 4)],  # 9 overdue
+        date(2026, 1, 16): [("escalation", 2)],  # 10 overdue
+    },
+    # high: 5, 3, 1 days before; overdue every working day; the default ladder
+    "high": {
+        date(2025, 12, 15): [("assignment", 0)],
+        date(2025, 12, 25): [("before", 5)],
+        date(2025, 12, 29): [("before", 3)],
+        date(2025, 12, 31): [("before", 1)],
+        date(2026, 1, 5): [("due", 0)],
+        date(2026, 1, 6): [("overdue", 0)],
+        date(2026, 1, 7): [("overdue", 1)],
+        date(2026, 1, 8): [("overdue", 2), ("escalation", 1)],  # 3 overdue
+        date(2026, 1, 9): [("overdue", 3)],
+        date(2026, 1, 10): [("overdue", 4)],
+        date(2026, 1, 12): [("overdue", 5)],
+        date(2026, 1, 13): [("overdue", 6)],
+        date(2026, 1, 14): [("overdue", 7)],
+        date(2026, 1, 15): [("overdue", 8)],
+        date(2026, 1, 16): [("overdue", 9), ("escalation", 2)],  # 10 overdue
+    },
+    # urgent: 3, 1 days before; overdue every working day; ladder at 1, 3, 5 overdue
+    "urgent": {
+        date(2025, 12, 15): [("assignment", 0)],
+        date(2025, 12, 29): [("before", 3)],
+        date(2025, 12, 31): [("before", 1)],
+        date(2026, 1, 5): [("due", 0)],
+        date(2026, 1, 6): [("overdue", 0), ("escalation", 1)],  # 1 overdue
+        date(2026, 1, 7): [("overdue", 1)],
+        date(2026, 1, 8): [("overdue", 2), ("escalation", 2)],  # 3 overdue
+        date(2026, 1, 9): [("overdue", 3)],
+        date(2026, 1, 10): [("overdue", 4), ("escalation", 3)],  # 5 overdue, a Saturday
+        date(2026, 1, 12): [("overdue", 5)],
+        date(2026, 1, 13): [("overdue", 6)],
+        date(2026, 1, 14): [("overdue", 7)],
+        date(2026, 1, 15): [("overdue", 8)],
+        date(2026, 1, 16): [("overdue", 9)],
+    },
+}
+
+
+@pytest.mark.parametrize("priority", list(PLANNED_BY_PRIORITY))
+def test_each_priority_hears_its_own_reminders_and_ladder_on_the_working_calendar(
+    app: App, tmp_path: Path, priority: str
+) -> None:
+    load(app, tmp_path, ACROSS_NEW_YEAR | {"priority": priority})
+    seen: dict[date, list[tuple[str, int]]] = {}
+    day = date(2025, 12, 15)
+    while day <= date(2026, 1, 16):  # every day, days off included: they plan nothing
+        before = len(notices(app))
+        for hour in (9, 15):
+            sweep(app, at(day, hour))
+        if new := notices(app)[before:]:
+            seen[day] = new
+        day += timedelta(days=1)
+    assert seen == PLANNED_BY_PRIORITY[priority]
 
 
 def test_each_escalation_level_is_reached_once_and_recorded(app: App, tmp_path: Path) -> None:
@@ -292,14 +375,47 @@ def test_a_dry_run_writes_nothing(app: App, tmp_path: Path) -> None:
     assert outbox(app) == []
 
 
-def _sweep_in_another_process(url: str, moment: datetime, barrier: object, results: object) -> None:
+#: the claim's first step: reading the open tasks whose mark has come (see `_claim_due`)
+READ_DUE = (
+    "FROM task JOIN directive ON directive.id = task.directive_id WHERE task.next_check_on <="
+)
+
+
+def _sweep_in_another_process(
+    url: str, moment: datetime, barrier: object, reads: object, results: object
+) -> None:
+    """Sweep, the two processes meeting right before each reads what is due; report the
+    mail planned and how many of the two had read what is due when this one committed."""
     from tests.conftest import make_app
 
     application = make_app(url)
-    barrier.wait()  # type: ignore[attr-defined]
+    seen: dict[str, int] = {}
+
+    def read_due(statement: str) -> bool:
+        return "read" not in seen and READ_DUE in " ".join(statement.split())
+
+    @event.listens_for(application.engine, "before_cursor_execute")
+    def meet(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if read_due(statement):
+            # if the other never comes, go on alone: the count at commit says so
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=60)  # type: ignore[attr-defined]
+
+    @event.listens_for(application.engine, "after_cursor_execute")
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if read_due(statement):
+            with reads.get_lock():  # type: ignore[attr-defined]
+                reads.value += 1  # type: ignore[attr-defined]
+                seen["read"] = reads.value  # type: ignore[attr-defined]
+
+    @event.listens_for(application.engine, "commit")
+    def committed(_conn: object) -> None:
+        if "read" in seen:
+            seen.setdefault("reads_at_commit", reads.value)  # type: ignore[attr-defined]
+
     report = sweep(application, moment)
     application.engine.dispose()
-    results.put(len(report.mails))  # type: ignore[attr-defined]
+    results.put((len(report.mails), seen.get("reads_at_commit")))  # type: ignore[attr-defined]
 
 
 def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
@@ -318,12 +434,11 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     )
     sweep(app, at(date(2025, 11, 26)))  # assignments out of the way
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(2)
+    barrier, reads, queue = context.Barrier(2), context.Value("i", 0), context.Queue()
     moment = at(date(2025, 12, 18))
-    queue = context.Queue()
     workers = [
         context.Process(
-            target=_sweep_in_another_process, args=(database_url, moment, barrier, queue)
+            target=_sweep_in_another_process, args=(database_url, moment, barrier, reads, queue)
         )
         for _ in range(2)
     ]
@@ -333,6 +448,8 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
+    # the runs overlapped: each committed only after both had read what was due
+    assert [reads_at_commit for _, reads_at_commit in results] == [2, 2]
     with app.session() as session:
         per_key = session.exec(
             select(NoticeRow.task_id, NoticeRow.kind, NoticeRow.level, func.count()).group_by(
@@ -347,4 +464,6 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     assert all(count == 1 for *_, count in per_key)
     assert sorted((kind, level) for _, kind, level, _ in per_key).count(("escalation", 1)) == 40
     assert escalation_events == 40  # one level-1 event per task, not two
-    assert sum(results) == len([m for m in outbox(app) if m.kind != "assignment"])
+    assert sum(mails for mails, _ in results) == len(
+        [m for m in outbox(app) if m.kind != "assignment"]
+    )
