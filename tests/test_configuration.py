@@ -100,6 +100,7 @@ def test_a_database_url_that_is_not_one_is_named_without_its_password(folder: Pa
     assert line.startswith("Cấu hình sai: DONDOC_DATABASE_URL='postgres:***@db-host/dondoc'")
     assert "không phải là URL cơ sở dữ liệu" in line
     assert "hunter2" not in ran.err
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -116,6 +117,7 @@ def test_a_database_driver_that_cannot_be_used_is_named(folder: Path, url: str, 
     line = one_line(ran)
     assert line.startswith(f"Bad setting: DONDOC_DATABASE_URL='{url}': ")
     assert why in line
+    assert list(folder.iterdir()) == []
 
 
 def test_an_unreachable_postgresql_exits_3_without_its_password(folder: Path) -> None:
@@ -126,6 +128,7 @@ def test_an_unreachable_postgresql_exits_3_without_its_password(folder: Path) ->
     assert line.startswith("Không kết nối được cơ sở dữ liệu postgresql+psycopg://dondoc:***@")
     assert "(DONDOC_DATABASE_URL)" in line
     assert "hunter2" not in ran.err
+    assert list(folder.iterdir()) == []
 
 
 def test_reading_a_mistyped_sqlite_path_creates_nothing(folder: Path) -> None:
