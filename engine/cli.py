@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -20,14 +20,12 @@ import engine
 from engine import logs, scheduler
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
-from engine.cli_draft import file_calendar
 from engine.cli_draft import register as register_draft_commands
 from engine.config import ConfigError, SetupError, load_settings, smtp_unreachable
 from engine.domain.calendar import DEFAULT_TIMEZONE
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status
-from engine.domain.policy import in_office_hours
 from engine.domain.review import ReviewError
 from engine.i18n import (
     CATEGORY_STYLE,
@@ -47,6 +45,8 @@ from engine.policy_source import PolicyFileError
 from engine.services import imports, outbox, tasks
 from engine.services.calendar import set_day
 from engine.services.delivery import DeliveryReport, deliver
+from engine.services.drafting import file_calendar
+from engine.services.instants import act_at
 from engine.services.review import headline_rows, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 from engine.services.tasks import TaskLine
@@ -194,21 +194,15 @@ def _existing(path: Path) -> Path:
 
 
 def _moment(application: App, text: str | None) -> datetime:
-    """The instant a command acts at: now, or the end of a given local day / an ISO instant."""
-    if not text:
-        return application.clock.now()
+    """The instant a command acts at (`--as-of`, `--at`): now, an ISO instant, or the end
+    of a local day (`act_at`)."""
     zone = application.calendar().timezone
     try:
-        if "T" in text or " " in text.strip():
-            moment = datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-        day = parse_date(text)
-    except (ValueError, TypeError) as exc:
+        return act_at(text, zone, application.clock.now())
+    except ValueError as exc:
         raise _fail(
             _t(f"Thời điểm không hợp lệ: {text!r}", f"Bad date or time: {text!r}"), 2
         ) from exc
-    assert day is not None
-    return datetime.combine(day, time(0), tzinfo=zone) + timedelta(days=1, microseconds=-1)
 
 
 def _to_date(text: str) -> date:
@@ -639,11 +633,7 @@ def sweep_command(
 def deliver_command() -> None:
     """Gửi các thư trong hàng đợi / send the mail in the outbox."""
     with _app() as application:
-        calendar = application.calendar()
-        now = application.clock.now()
-        report = deliver(
-            application, policy_ok=in_office_hours(now, calendar, application.policies().default)
-        )
+        report = deliver(application)
         print_delivery(report)
         if report.unreachable:
             raise _fail_on(smtp_unreachable(application.settings, report.unreachable))

@@ -21,7 +21,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from engine.bootstrap import App
 from engine.clock import SystemClock
-from engine.domain.policy import in_office_hours
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.review import MonthlyReport, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
@@ -35,12 +34,8 @@ REVIEW_JOB = "dondoc-monthly-review"
 
 def run_cycle(app: App) -> tuple[SweepReport, DeliveryReport]:
     """One sweep, then one delivery, each deciding for itself whether it is office hours."""
-    now = app.clock.now()
-    planned = sweep(app, now)
-    calendar = app.calendar()
-    open_now = in_office_hours(now, calendar, app.policies().default)
-    delivered = deliver(app, policy_ok=open_now)
-    return planned, delivered
+    planned = sweep(app)
+    return planned, deliver(app)
 
 
 def run_monthly_review(app: App) -> MonthlyReport:

@@ -26,6 +26,7 @@ from engine.intake.problems import ImportRefused, Problem
 from engine.intake.readers import Located
 from engine.intake.schema import error_reasons
 from engine.policy_source import PolicyFileError
+from engine.services.instants import act_at, read_instant
 from engine.settings import Settings
 from engine.store.db import check_database
 from workflows.artifacts import publish_refusal
@@ -183,13 +184,14 @@ def _parse_moment(value: object) -> object:
         return value or None
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip())
+            return read_instant(value)
         except ValueError:
             pass
     raise _bad_moment(value)
 
 
-#: an instant from the form: ISO 8601; without a zone it is read in the office's zone
+#: an instant from the form, read as `dondoc --as-of` reads it (ISO 8601, or a day meaning
+#: its end); without a zone it is read in the office's zone by `moment`
 Moment = Annotated[datetime | None, BeforeValidator(_parse_moment)]
 
 
@@ -217,11 +219,7 @@ def render_problems(problems: list[Problem], lang: str) -> str:
 def moment(run: Run, value: datetime | None) -> datetime:
     """The instant a run acts at: the given one (read in the office's zone when it has
     none), or the app's clock. An `as_of` makes a re-run reproduce the same decisions."""
-    if value is None:
-        return run.app.clock.now()
-    if value.tzinfo is None:
-        return value.replace(tzinfo=run.calendar.timezone)
-    return value
+    return act_at(value, run.calendar.timezone, run.app.clock.now())
 
 
 def actor(given: str | None) -> str:

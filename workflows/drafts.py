@@ -10,8 +10,8 @@ from prefect import flow, get_run_logger
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import select
 
-from engine.cli_draft import Drafted, draft_text, draft_yaml
 from engine.services.convert import unit_from_row
+from engine.services.drafting import Drafted, draft_text, draft_yaml
 from engine.store.tables import UnitRow
 from workflows.artifacts import Markdown, Publication, Table, publish
 from workflows.common import Run, RunRefused, blocking, dondoc_run, field, parse_form

@@ -10,7 +10,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict
 
-from engine.domain.policy import in_office_hours
 from engine.services import delivery
 from engine.services import sweep as sweeping
 from workflows.artifacts import (
@@ -74,8 +73,8 @@ async def plan(run: Run, now: datetime, dry_run: bool) -> sweeping.SweepReport:
 # what is still due, never a mail twice.
 @task(name="send-mail", retries=2, retry_delay_seconds=60, cache_policy=NO_CACHE,
       retry_condition_fn=retry_unless_refused)  # fmt: skip
-async def send(run: Run, now: datetime | None, open_now: bool) -> delivery.DeliveryReport:
-    return await blocking(delivery.deliver, run.app, now=now, policy_ok=open_now)
+async def send(run: Run, now: datetime | None) -> delivery.DeliveryReport:
+    return await blocking(delivery.deliver, run.app, now=now)
 
 
 @flow(name="sweep", validate_parameters=False)
@@ -126,9 +125,7 @@ async def deliver_outbox(request: DeliveryForm = DeliveryForm()) -> dict[str, An
     async with dondoc_run(failure_key=DELIVERY_KEY) as run:
         form = parse_form(DeliveryForm, request, run.lang)
         started = moment(run, form.as_of)
-        policy = await blocking(run.app.policies)
-        open_now = in_office_hours(started, run.calendar, policy.default)
-        report = await send(quote(run), started if form.as_of else None, open_now)
+        report = await send(quote(run), started if form.as_of else None)
         finished = started if form.as_of else run.app.clock.now()
 
         def build() -> Publication:

@@ -25,6 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
 from engine.bootstrap import App
+from engine.domain.policy import in_office_hours
 from engine.mail.context import FailedMail, Office, Recipient
 from engine.mail.message import message_from_outbox
 from engine.mail.render import Rendered, render
@@ -120,24 +121,23 @@ def deliver(
     sender: SmtpSender | None = None,
     *,
     now: datetime | None = None,
-    policy_ok: bool = True,
     batch: int = 500,
     build_workers: int | None = None,
 ) -> DeliveryReport:
     """Send every due outbox row, batch by batch, until none is due; say what happened.
 
-    `now` fixes the instant (tests, re-runs); without it the app's clock is read for each
-    batch. `policy_ok` is the caller's verdict on office hours: when False nothing is sent.
-    `build_workers` processes build the messages (0: in this process; None: decide by
-    the size of the first batch and the number of cores).
+    Outside office hours (a day off on the app's calendar, or out of the default policy's
+    hours) nothing is sent: the due rows are counted, and wait. `now` fixes the instant
+    (tests, re-runs); without it the app's clock is read for office hours, then for each
+    batch. `build_workers` processes build the messages (0: in this process; None: decide
+    by the size of the first batch and the number of cores).
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    if not policy_ok:
+    start = now or app.clock.now()
+    if not in_office_hours(start, app.calendar(), app.policies().default):
         with app.session() as session:
-            due = session.exec(
-                select(func.count()).select_from(OutboxRow).where(_due(now or app.clock.now()))
-            ).one()
+            due = session.exec(select(func.count()).select_from(OutboxRow).where(_due(start))).one()
         return DeliveryReport(skipped_outside_hours=due, outside_hours=True)
     sender = sender or SmtpSender.from_settings(app.settings)
     clock = _fixed(now) if now is not None else app.clock.now
