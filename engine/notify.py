@@ -11,7 +11,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from engine.domain.calendar import WorkingCalendar
-from engine.mail.context import Office, Recipient, TaskView
+from engine.domain.routing import OfficeAddresses, Recipient, head_of
+from engine.mail.context import Office, TaskView
+from engine.services.convert import unit_from_row
 from engine.settings import Settings
 from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import DirectiveRow, OutboxRow, TaskCoordinatorRow, TaskRow, UnitRow
@@ -24,15 +26,7 @@ def message_id(key: str, mail_from: str) -> str:
 
 
 def head_recipient(unit: UnitRow) -> Recipient | None:
-    if not unit.head_email:
-        return None
-    return Recipient(
-        name=unit.head_name or "",
-        title=unit.head_title,
-        email=unit.head_email,
-        unit_name=unit.name_en if unit.language == "en" and unit.name_en else unit.name_vi,
-        language=unit.language,
-    )
+    return head_of(unit_from_row(unit))
 
 
 @dataclass
@@ -44,12 +38,14 @@ class Notifier:
     def office(self) -> Office:
         return Office(name=self.settings.office_name, email=self.settings.mail_from)
 
-    def person(self, email: str | None, title: str = "") -> Recipient | None:
-        """A recipient known only by address (coordinator, leadership, leader)."""
-        if not email:
-            return None
-        return Recipient(
-            name="", title=title, email=email, unit_name="", language=self.settings.lang
+    @property
+    def addresses(self) -> OfficeAddresses:
+        """The office's own addresses, for routing escalations."""
+        return OfficeAddresses(
+            leadership=self.settings.leadership_email,
+            leader=self.settings.leader_email,
+            coordinator=self.settings.coordinator_email,
+            language=self.settings.lang,
         )
 
     def task_views(self, session: Session, tasks: Sequence[TaskRow]) -> dict[int, TaskView]:

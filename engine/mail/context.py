@@ -9,20 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from engine.domain.routing import Recipient as Recipient  # the domain decides who receives
+
 
 @dataclass(frozen=True)
 class Office:
     name: str
     email: str
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    title: str  # "Vụ trưởng"; the salutation is "Kính gửi: Đồng chí {title} {unit_name}"
-    email: str
-    unit_name: str
-    language: str = "vi"
 
 
 @dataclass(frozen=True)

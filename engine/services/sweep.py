@@ -30,9 +30,11 @@ from engine.domain.policy import (
     next_check_on,
 )
 from engine.domain.recurrence import PERIODIC, next_deadline, next_instance_on
-from engine.mail.context import DueItem, Recipient, TaskView
+from engine.domain.routing import Recipient, route
+from engine.mail.context import DueItem, TaskView
 from engine.mail.ics import deadline_ics
-from engine.notify import Notifier, head_recipient
+from engine.notify import Notifier
+from engine.services.convert import unit_from_row
 from engine.store.sql import insert_ignoring_duplicates, locking_clause
 from engine.store.tables import (
     DirectiveRow,
@@ -387,62 +389,49 @@ def _plan_mail(
     tasks = list({id(d.task): d.task for d in new}.values())
     views = notifier.task_views(session, tasks)
     unit_codes = {t.lead_unit for t in tasks if t.lead_unit}
-    units = {u.code: u for u in session.exec(select(UnitRow))} if unit_codes else {}
+    units = {u.code: unit_from_row(u) for u in session.exec(select(UnitRow))} if unit_codes else {}
     settings = notifier.settings
-    coordinator = settings.coordinator_email
+    office = notifier.addresses
 
     planned: list[tuple[list[int], dict[str, Any]]] = []  # (notice ids, outbox values)
     digests: dict[tuple[str, str], _Digest] = {}
 
-    def add(group: str, to: Recipient | None, cc: set[str], d: _Due) -> None:
-        if to is None:
-            assert d.task.id is not None
-            report.unaddressed.append(d.task.id)
-            return
-        digest = digests.setdefault((group, to.email), _Digest(to))
-        digest.cc |= cc
-        digest.items.append(d)
-
-    copy_coordinator = {coordinator} if coordinator else set()
     for d in new:
-        task = d.task
+        task, notice = d.task, d.notice.kind
         assert task.id is not None
         lead = units.get(task.lead_unit or "")
-        head = head_recipient(lead) if lead else None
-        if d.notice.kind is NoticeKind.ASSIGNMENT:
-            if head is None:
-                report.unaddressed.append(task.id)
-                continue
+        parent = units.get(lead.parent_code or "") if lead else None
+        # only an assignment copies the coordinating units: ask for them only then
+        coordinating = (
+            notifier.coordinating_heads(session, task.id) if notice is NoticeKind.ASSIGNMENT else []
+        )
+        routed = route(notice, d.audience, lead, parent, office, coordinating)
+        if routed is None:
+            report.unaddressed.append(task.id)
+        elif notice is NoticeKind.ASSIGNMENT:
             view = views[task.id]
             ics = None
             if task.deadline is not None:
                 uid = f"task-{task.id}-{task.deadline.isoformat()}@dondoc"
                 ics = deadline_ics(
-                    view, uid=uid, stamp=now, timezone=settings.timezone, lang=head.language
+                    view, uid=uid, stamp=now, timezone=settings.timezone, lang=routed.to.language
                 )
             key = f"assignment:{task.id}:{d.key_day.isoformat()}"
-            cc = set(notifier.coordinating_heads(session, task.id))
             values = notifier.outbox_row(
-                key=key, kind="assignment", to=head, cc=cc, context={"task": view}, now=now, ics=ics
+                key=key,
+                kind="assignment",
+                to=routed.to,
+                cc=routed.cc,
+                context={"task": view},
+                now=now,
+                ics=ics,
             )
             planned.append(([d.notice_id], values))
-        elif d.notice.kind is not NoticeKind.ESCALATION:
-            add("unit", head, set(), d)
-        elif d.audience is Audience.UNIT:
-            deputies = {p["email"] for p in (lead.deputies if lead else [])}
-            add("escalation", head, deputies | copy_coordinator, d)
-        elif d.audience is Audience.PARENT:
-            parent = units.get(lead.parent_code or "") if lead else None
-            leadership = notifier.person(settings.leadership_email, "Lãnh đạo Văn phòng")
-            to = (head_recipient(parent) if parent else None) or leadership
-            add("escalation", to, ({head.email} if head else set()) | copy_coordinator, d)
         else:
-            add(
-                "escalation",
-                notifier.person(settings.leader_email or settings.leadership_email, "Lãnh đạo"),
-                copy_coordinator,
-                d,
-            )
+            group = "escalation" if notice is NoticeKind.ESCALATION else "unit"
+            digest = digests.setdefault((group, routed.to.email), _Digest(routed.to))
+            digest.cc |= routed.cc
+            digest.items.append(d)
 
     stamp = now.isoformat()
     for (group, email), digest in digests.items():
