@@ -31,7 +31,6 @@ from engine.i18n import (
     CATEGORY_STYLE,
     KIND_LABEL,
     OUTBOX_STATUS,
-    RECURRENCE,
     WEEKDAYS,
     category_label,
     pick,
@@ -42,6 +41,7 @@ from engine.i18n import (
 from engine.intake.problems import ImportRefused
 from engine.intake.schema import parse_date
 from engine.policy_source import PolicyFileError
+from engine.presenters import deadline_text, extended_from, standing_text
 from engine.services import imports, outbox, tasks
 from engine.services.calendar import set_day
 from engine.services.delivery import DeliveryReport, deliver
@@ -326,22 +326,6 @@ def directives_list() -> None:
 # -- tasks -----------------------------------------------------------------------------
 
 
-def _standing_text(line: TaskLine) -> str:
-    parts = [category_label(line.standing.category, state.lang)]
-    if line.standing.overdue:
-        parts.append(word("overdue_days", state.lang, n=line.standing.working_days_overdue))
-    if line.standing.due_soon:
-        parts.append(word("due_soon", state.lang))
-    return ", ".join(parts)
-
-
-def _deadline_text(line: TaskLine) -> str:
-    recurrence = pick(RECURRENCE[line.recurrence], state.lang) if line.recurrence else ""
-    if line.deadline and recurrence:
-        return f"{short_date(line.deadline)} ({recurrence.lower()})"
-    return short_date(line.deadline) if line.deadline else recurrence
-
-
 def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None = None) -> None:
     """Tasks grouped by reporting category, as of an instant (also used by the demo)."""
     day = short_date(as_of.date())
@@ -373,8 +357,9 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
                 )
             table.add_row(
                 str(line.id), line.reference, f"{line.number}. {line.title}{missing}", line.lead_unit or "—",
-                _deadline_text(line), status_label(line.status, state.lang),
-                f"[{style}]{_standing_text(line)}[/{style}]",
+                deadline_text(line.deadline, state.lang, recurrence=line.recurrence),
+                status_label(line.status, state.lang),
+                f"[{style}]{standing_text(line.standing, state.lang)}[/{style}]",
             )  # fmt: skip
     console.print(table)
     counts = [
@@ -437,14 +422,14 @@ def task_show(
         ("accountable", accountable),
         ("owner", task.owner or "—"),
         ("coordinating_units", ", ".join(detail.coordinating_units) or "—"),
-        ("deadline", _deadline_text(line) or "—"),
+        ("deadline", deadline_text(line.deadline, lang, recurrence=line.recurrence)),
         ("deliverable", task.deliverable or "—"),
         ("authority", task.authority or "—"),
         ("status", status_label(line.status, lang)),
-        ("category", _standing_text(line)),
+        ("category", standing_text(line.standing, lang)),
     ]
-    if task.original_deadline and task.original_deadline != task.deadline:
-        rows.insert(7, ("original_deadline", short_date(task.original_deadline)))
+    if original := extended_from(task.deadline, task.original_deadline):
+        rows.insert(7, ("original_deadline", short_date(original)))
     if line.missing:
         rows.append(
             ("missing", "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing))

@@ -99,8 +99,6 @@ WORDS = {
     "weekday": ("Thứ", "Weekday"),
     "kind": ("Loại", "Kind"),
     "source_quote": ("Trích dẫn nguồn", "Source quote"),
-    "overdue_days": ("quá hạn {n} ngày làm việc", "{n} working days overdue"),
-    "due_soon": ("sắp đến hạn", "due soon"),
     "total": ("Tổng số", "Total"),
     "none": ("Không có nhiệm vụ nào.", "No tasks."),
     "as_of": ("tính đến {d}", "as of {d}"),

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,13 +26,13 @@ from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.lifecycle import Status
 from engine.i18n import (
     KIND_LABEL,
-    RECURRENCE,
     category_label,
     pick,
     short_date,
     status_label,
     word,
 )
+from engine.presenters import deadline_text, standing_text
 from engine.services.delivery import DeliveryReport
 from engine.services.sweep import SweepReport
 from engine.services.tasks import TaskLine, list_tasks
@@ -173,23 +173,6 @@ def _more(total: int, lang: str) -> str:
     return f"\n\n… và {left} dòng khác." if lang == "vi" else f"\n\n… and {left} more rows."
 
 
-def standing_text(line: TaskLine, lang: str) -> str:
-    parts = [category_label(line.standing.category, lang)]
-    if line.standing.overdue:
-        parts.append(word("overdue_days", lang, n=line.standing.working_days_overdue))
-    if line.standing.due_soon:
-        parts.append(word("due_soon", lang))
-    return ", ".join(parts)
-
-
-def deadline_text(deadline: date | None, recurrence: str | None, lang: str) -> str:
-    every = pick(RECURRENCE[recurrence], lang) if recurrence in RECURRENCE else ""
-    day = short_date(deadline)
-    if day and every:
-        return f"{day} ({every.lower()})"
-    return day or every or "—"
-
-
 def unit_text(code: str | None, name: str) -> str:
     if not code:
         return "—"
@@ -211,9 +194,9 @@ def task_row(line: TaskLine, lang: str, *, reference: bool = False) -> dict[str,
         word("id", lang): line.id,
         word("task", lang): task_text(line, lang),
         word("lead_unit", lang): unit_text(line.lead_unit, line.lead_unit_name),
-        word("deadline", lang): deadline_text(line.deadline, line.recurrence, lang),
+        word("deadline", lang): deadline_text(line.deadline, lang, recurrence=line.recurrence),
         word("status", lang): status_label(line.status, lang),
-        word("category", lang): standing_text(line, lang),
+        word("category", lang): standing_text(line.standing, lang),
     }
 
 
@@ -334,6 +317,10 @@ def _task_facts(session: Session, ids: Iterable[int]) -> dict[int, tuple[TaskRow
     return {t.id: (t, ref) for t, ref in rows if t.id is not None}
 
 
+def _deadline_of(task: TaskRow, lang: str) -> str:
+    return deadline_text(task.deadline, lang, recurrence=task.recurrence)
+
+
 def sweep_markdown(
     session: Session, report: SweepReport, zone: ZoneInfo, lang: str, key: str
 ) -> Markdown:
@@ -393,7 +380,7 @@ def sweep_markdown(
                     task_id,
                     task.title,
                     task.lead_unit or "—",
-                    short_date(task.deadline),
+                    _deadline_of(task, lang),
                     level,
                 )
             )
@@ -409,7 +396,7 @@ def sweep_markdown(
             word("deadline", lang),
         ]
         rows = [
-            (facts[i][1], i, facts[i][0].title, short_date(facts[i][0].deadline))
+            (facts[i][1], i, facts[i][0].title, _deadline_of(facts[i][0], lang))
             for i in report.instances[:MAX_ROWS]
         ]
         parts.append(

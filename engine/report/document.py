@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine import i18n, templating
+from engine import i18n, presenters, templating
 from engine.domain.categories import Category
 from engine.domain.review import MonthlyReview, TaskLine, lagging_units
 from engine.report import charts
@@ -66,13 +66,10 @@ class ReportInput:
 
 
 def _deadline_text(line: TaskLine, lang: str) -> str:
-    """'30/01/2026 (gia hạn từ 15/12/2025)'."""
-    shown = i18n.short_date(line.deadline) or "—"
-    if line.extensions:
-        old = line.extensions[0][0]
-        extended = words(lang)["extended"].format(old=i18n.short_date(old) or "—")
-        shown += f" ({extended})"
-    return shown
+    """'30/01/2026 (gia hạn từ 15/12/2025)': the deadline in force at the cut-off."""
+    return presenters.deadline_text(
+        line.deadline, lang, recurrence=line.recurrence, original=line.original_deadline
+    )
 
 
 def context(data: ReportInput) -> dict[str, Any]:
