@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import multiprocessing
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
@@ -34,6 +33,7 @@ from engine.notify import message_id
 from engine.settings import Settings
 from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import OutboxRow
+from engine.workers import start_method, start_pool, stop_pool
 
 log = logging.getLogger("dondoc.delivery")
 
@@ -245,7 +245,7 @@ async def _deliver(
             return report
         workers = _build_workers(len(current.rows)) if build_workers is None else build_workers
         if workers > 0:
-            pool = _build_pool(workers)
+            pool = start_pool(workers, preload=[__name__])  # None: build here
             current.start(pool, settings)
         while current is not None:
             ahead = claim() if pool is not None else None  # built while this batch goes
@@ -260,7 +260,7 @@ async def _deliver(
         return report
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(pool)
         await sender.aclose()
 
 
@@ -268,22 +268,8 @@ def _build_workers(rows: int) -> int:
     """Worker processes for a first batch of `rows`: some for a big batch on several cores
     where worker processes start cheaply (forkserver: not on Windows), else none."""
     cores = os.cpu_count() or 1
-    cheap = "forkserver" in multiprocessing.get_all_start_methods()
+    cheap = start_method() == "forkserver"
     return min(cores, 4) if cheap and cores > 1 and rows >= BUILD_IN_PROCESSES_FROM else 0
-
-
-def _build_pool(workers: int) -> ProcessPoolExecutor | None:
-    """Worker processes for building mail, or None (build here) when none can be had."""
-    # forkserver: workers start from a clean process with the mail modules loaded, not
-    # from a fork of this one with its threads and database connections
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload([__name__])
-    try:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    except (OSError, ValueError):
-        return None
 
 
 def _build(row: OutboxRow, office_name: str, mail_from: str, flat: bool) -> Outgoing | str:

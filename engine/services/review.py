@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import gc
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -46,6 +45,7 @@ from engine.report.document import ReportInput, pct, render_html, render_pdf, su
 from engine.report.excel import render_xlsx
 from engine.settings import Settings
 from engine.store.tables import TaskRow, UnitRow
+from engine.workers import start_pool, stop_pool
 
 MAIL_KIND = "monthly_report"
 #: overdue tasks named in the covering mail
@@ -277,28 +277,22 @@ class _PdfWorker:
     hundred KB, and gives back the PDF's bytes: nothing big crosses between processes.
 
     The worker is started first, so that its start, and loading WeasyPrint, overlap the
-    read. It starts from a clean process with the document modules loaded (forkserver;
-    spawn where there is none), not from a fork of this one with its threads and
-    database connections. When no worker can be had (one core, a daemon process, a
-    platform without them, a worker that died), the PDF is made here: the same, later."""
+    read. It starts, with the document modules loaded, and ends as every worker process
+    of dondoc does (`engine.workers`). When no worker can be had (one core, a daemon
+    process, a platform without them, a worker that died), the PDF is made here: the
+    same, later."""
 
     def __init__(self, wanted: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
         if not wanted or (os.cpu_count() or 1) < 2:
             return
-        methods = multiprocessing.get_all_start_methods()
-        method = "forkserver" if "forkserver" in methods else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "forkserver":
-            context.set_forkserver_preload(["weasyprint", render_pdf.__module__, __name__])
-        try:
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        except (OSError, ValueError):
+        pool = start_pool(1, preload=["weasyprint", render_pdf.__module__, __name__])
+        if pool is None:
             return
         try:
             pool.submit(render_pdf, "<p></p>")  # starts the worker and loads WeasyPrint now
-        except (OSError, RuntimeError, AssertionError):  # e.g. a daemon has no children
-            pool.shutdown(wait=False, cancel_futures=True)
+        except (OSError, RuntimeError):  # no process to be had after all
+            stop_pool(pool)
             return
         self.pool = pool
 
@@ -339,7 +333,7 @@ class _PdfWorker:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self.pool)
 
 
 def _review_part(settings: Settings, month: Month, part: Part) -> MonthlyReview:
