@@ -14,7 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.domain.calendar import WorkingCalendar, YearRules
-from engine.domain.categories import DUE_SOON_WORKING_DAYS, Category, Standing, standing
+from engine.domain.categories import (
+    DUE_SOON_WORKING_DAYS,
+    Category,
+    Standing,
+    category_at,
+    standing,
+)
 from engine.domain.lifecycle import OPEN_STATES, Status
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -144,6 +150,13 @@ def test_standing(case: Case) -> None:
     assert got == case.expected
 
 
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_the_category_alone_is_the_one_in_the_standing(case: Case) -> None:
+    got = category_at(case.status, case.deadline, case.completed_at, case.now, small_calendar())
+
+    assert got is case.expected.category
+
+
 def test_every_open_state_gets_a_category() -> None:
     for status in OPEN_STATES:
         got = standing(status, date(2026, 3, 12), None, at(2026, 3, 16), small_calendar())
@@ -157,3 +170,5 @@ def test_due_soon_threshold_is_three_working_days() -> None:
 def test_a_completed_task_without_its_completion_time_is_refused() -> None:
     with pytest.raises(ValueError, match="completion time"):
         standing(S.COMPLETED, date(2026, 3, 13), None, at(2026, 3, 20), small_calendar())
+    with pytest.raises(ValueError, match="completion time"):
+        category_at(S.COMPLETED, None, None, at(2026, 3, 20), small_calendar())

@@ -21,16 +21,18 @@ The book (review of 12/2025, Hà Nội time; the calendar has 01/01/2026 off):
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine.domain.calendar import WorkingCalendar, YearRules
-from engine.domain.categories import Category
+from engine.domain.categories import Category, standing
+from engine.domain.lifecycle import Status
 from engine.domain.review import (
     BadMonth,
     Event,
+    Figures,
     Month,
     MonthlyReview,
     TaskFacts,
@@ -352,3 +354,104 @@ def test_reviews_of_different_months_do_not_merge() -> None:
         merge([review([], [], DECEMBER, calendar()), review([], [], Month(2025, 11), calendar())])
     with pytest.raises(ValueError, match="nothing to merge"):
         merge([])
+
+
+# -- the review's categories are the report categories ----------------------------------------
+#
+# A one-task book at December's cut-off (01/01/2026 00:00, Hà Nội) for every status, with a
+# deadline before the cut-off, on the month's last day (its end is the cut-off), on the
+# day after, after, or none (an ongoing duty), and for a completed task every completion
+# instant of the month before, on and after the deadline day. The review must put it in the
+# category `standing` gives at the cut-off: in December's book and, through the trend, in
+# January's review too.
+
+DEADLINES = (date(2025, 12, 10), date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 15), None)
+COMPLETIONS = (
+    at(12, 1, 0, 30),  # the month's first hour
+    at(12, 9),  # the day before the first deadline
+    at(12, 10, 23, 30),  # late on its day: still on time
+    datetime(2025, 12, 10, 17, 30, tzinfo=UTC),  # 00:30 on 11/12 in Hà Nội: late
+    at(12, 31, 23, 30),  # the month's last hour
+)
+ONE_TASK_CASES = [
+    (status, deadline, completed_at)
+    for status in Status
+    for deadline in DEADLINES
+    for completed_at in (COMPLETIONS if status is Status.COMPLETED else (None,))
+]
+
+
+def one_task_book(
+    status: Status, deadline: date | None, completed_at: datetime | None
+) -> tuple[list[TaskFacts], list[Event]]:
+    """Task 1 assigned in November and left in `status` in December (at `completed_at`)."""
+    if status is Status.DRAFT:
+        return [facts(1, "TH", deadline)], [move(1, at(11, 20), "draft")]
+    events = [move(1, at(11, 20), "assigned")]
+    if status is not Status.ASSIGNED:
+        events.append(move(1, completed_at or at(12, 2), status.value, "assigned"))
+    return [facts(1, "TH", deadline)], events
+
+
+def counted(figures: Figures) -> list[Category]:
+    return [c for c in Category for _ in range(figures.count(c))]
+
+
+def review_category(
+    status: Status, deadline: date | None, completed_at: datetime | None
+) -> Category | None:
+    """The category the review gives task 1 in December's book (None: not in it)."""
+    tasks, events = one_task_book(status, deadline, completed_at)
+    december = review(tasks, events, DECEMBER, calendar())
+    january = review(tasks, events, Month(2026, 1), calendar())
+    in_book = [line.category for line in december.lines]
+    assert counted(december.total) == in_book
+    assert counted(january.trend[-2].figures) == in_book  # the trend's path
+    return in_book[0] if in_book else None
+
+
+@pytest.mark.parametrize(("status", "deadline", "completed_at"), ONE_TASK_CASES, ids=str)
+def test_the_review_puts_a_task_in_the_category_it_stands_in_at_the_cut_off(
+    status: Status, deadline: date | None, completed_at: datetime | None
+) -> None:
+    cutoff = DECEMBER.cutoff(calendar())
+    expected = standing(status, deadline, completed_at, cutoff, calendar()).category
+
+    assert review_category(status, deadline, completed_at) is expected
+
+
+# fmt: off
+BY_HAND = [
+    (Status.COMPLETED, date(2025, 12, 10), at(12, 9), Category.COMPLETED_ON_TIME),
+    (Status.COMPLETED, date(2025, 12, 10), at(12, 10, 23, 30), Category.COMPLETED_ON_TIME),
+    (Status.COMPLETED, date(2025, 12, 10), COMPLETIONS[3], Category.COMPLETED_LATE),
+    (Status.COMPLETED, date(2025, 12, 10), at(12, 31, 23, 30), Category.COMPLETED_LATE),
+    (Status.COMPLETED, date(2026, 1, 15), at(12, 31, 23, 30), Category.COMPLETED_ON_TIME),
+    (Status.COMPLETED, None, at(12, 1, 0, 30), Category.COMPLETED_ON_TIME),
+    (Status.IN_PROGRESS, date(2025, 12, 10), None, Category.IN_PROGRESS_OVERDUE),
+    (Status.SUBMITTED, date(2025, 12, 31), None, Category.IN_PROGRESS_OVERDUE),
+    (Status.EXTENSION_REQUESTED, date(2026, 1, 1), None, Category.IN_PROGRESS_WITHIN_DEADLINE),
+    (Status.RETURNED, date(2026, 1, 15), None, Category.IN_PROGRESS_WITHIN_DEADLINE),
+    (Status.ASSIGNED, None, None, Category.ONGOING),
+    (Status.DRAFT, date(2025, 12, 10), None, None),
+    (Status.CANCELLED, None, None, None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("status", "deadline", "completed_at", "expected"), BY_HAND, ids=str)
+def test_the_category_of_a_task_at_the_cut_off_as_worked_out_by_hand(
+    status: Status, deadline: date | None, completed_at: datetime | None, expected: Category | None
+) -> None:
+    cutoff = DECEMBER.cutoff(calendar())
+
+    assert standing(status, deadline, completed_at, cutoff, calendar()).category is expected
+    assert review_category(status, deadline, completed_at) is expected
+
+
+def test_a_task_completed_in_a_months_last_minutes_is_in_that_months_book_only() -> None:
+    tasks, events = one_task_book(Status.COMPLETED, date(2025, 12, 10), at(11, 30, 23, 30))
+
+    december = review(tasks, events, DECEMBER, calendar())
+    assert december.lines == ()
+    assert counted(december.trend[-2].figures) == [Category.COMPLETED_ON_TIME]  # November

@@ -26,6 +26,7 @@ class Category(StrEnum):
 
 
 CATEGORY_ORDER = tuple(Category)
+_COMPLETED = Status.COMPLETED
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,34 @@ class Standing:
     due_soon: bool
 
 
+def category_at(
+    status: Status,
+    deadline: date | None,
+    completed_at: datetime | None,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> Category | None:
+    """The category of a task at `now`, or None for a draft or a cancelled task.
+
+    The one classifier: `standing` and the monthly review's replay (once per task
+    and cut-off) both call it, so it takes plain values and builds nothing.
+    A completed task is judged against the deadline in force when it was completed.
+    """
+    if status is _COMPLETED:
+        if completed_at is None:
+            raise ValueError("a completed task needs its completion time")
+        if deadline is None or calendar.deadline_met(deadline, completed_at):
+            return Category.COMPLETED_ON_TIME
+        return Category.COMPLETED_LATE
+    if status not in OPEN_STATES:
+        return None
+    if deadline is None:
+        return Category.ONGOING
+    if calendar.is_overdue(deadline, now):
+        return Category.IN_PROGRESS_OVERDUE
+    return Category.IN_PROGRESS_WITHIN_DEADLINE
+
+
 def standing(
     status: Status,
     deadline: date | None,
@@ -45,19 +74,14 @@ def standing(
     now: datetime,
     calendar: WorkingCalendar,
 ) -> Standing:
-    if status is Status.COMPLETED:
-        if completed_at is None:
-            raise ValueError("a completed task needs its completion time")
-        on_time = deadline is None or calendar.deadline_met(deadline, completed_at)
-        category = Category.COMPLETED_ON_TIME if on_time else Category.COMPLETED_LATE
-        return Standing(category, False, 0, False)
-    if status not in OPEN_STATES:
-        return Standing(None, False, 0, False)
-    if deadline is None:
-        return Standing(Category.ONGOING, False, 0, False)
-    if calendar.is_overdue(deadline, now):
+    category = category_at(status, deadline, completed_at, now, calendar)
+    if category is Category.IN_PROGRESS_OVERDUE:
+        assert deadline is not None
         days = calendar.working_days_overdue(deadline, now)
-        return Standing(Category.IN_PROGRESS_OVERDUE, True, days, False)
-    today = calendar.local_date(now)
-    soon = calendar.working_days_after(today, deadline) <= DUE_SOON_WORKING_DAYS
-    return Standing(Category.IN_PROGRESS_WITHIN_DEADLINE, False, 0, soon)
+        return Standing(category, True, days, False)
+    if category is Category.IN_PROGRESS_WITHIN_DEADLINE:
+        assert deadline is not None
+        today = calendar.local_date(now)
+        soon = calendar.working_days_after(today, deadline) <= DUE_SOON_WORKING_DAYS
+        return Standing(category, False, 0, soon)
+    return Standing(category, False, 0, False)

@@ -30,9 +30,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from engine.domain.calendar import WorkingCalendar
-from engine.domain.categories import Category
+from engine.domain.categories import Category, category_at
 from engine.domain.errors import DomainError
-from engine.domain.lifecycle import OPEN_STATES, Status
+from engine.domain.lifecycle import Status
 
 TREND_MONTHS = 6
 #: overdue aging buckets, in calendar days past the deadline: (label key, first, last)
@@ -350,20 +350,11 @@ def _category(
     snap: Snapshot, start: datetime, cutoff: datetime, calendar: WorkingCalendar
 ) -> Category | None:
     """The category at `cutoff` of a task in the book of the month from `start`, or None
-    when it is not in that book."""
-    if snap.status is Status.COMPLETED:
-        assert snap.completed_at is not None
-        if snap.completed_at < start:
-            return None
-        on_time = snap.deadline is None or calendar.deadline_met(snap.deadline, snap.completed_at)
-        return Category.COMPLETED_ON_TIME if on_time else Category.COMPLETED_LATE
-    if snap.status not in OPEN_STATES:  # draft, cancelled
-        return None
-    if snap.deadline is None:
-        return Category.ONGOING
-    if calendar.is_overdue(snap.deadline, cutoff):
-        return Category.IN_PROGRESS_OVERDUE
-    return Category.IN_PROGRESS_WITHIN_DEADLINE
+    when it is not in that book (a draft, cancelled, or completed before `start`)."""
+    status, completed_at = snap.status, snap.completed_at
+    if status is _COMPLETED and completed_at is not None and completed_at < start:
+        return None  # an earlier month's book counted it
+    return category_at(status, snap.deadline, completed_at, cutoff, calendar)
 
 
 def _aging_key(days: int) -> str:
