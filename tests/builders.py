@@ -1,12 +1,15 @@
-"""Small explicit builders for test data files."""
+"""Small explicit builders for test data: files to import, and outbox rows."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from engine.store.tables import OutboxRow
 
 
 def unit(code: str, parent: str | None = None, head: bool = True, **extra: Any) -> dict[str, Any]:
@@ -87,3 +90,20 @@ STANDARD_UNITS = (
     unit("PL", parent="VP"),
     unit("DN", parent="VP"),
 )
+
+
+def pending_mail(at: datetime, **fields: Any) -> OutboxRow:
+    """An outbox row waiting to go since `at`: an assignment in Vietnamese, no copies, no
+    .ics, never tried; `fields` give the rest (key, names, subject, bodies, Message-ID)."""
+    values: dict[str, Any] = {
+        "kind": "assignment",
+        "language": "vi",
+        "cc": [],
+        "ics": None,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": at,
+        "last_error": "",
+        "created_at": at,
+    }
+    return OutboxRow(**(values | fields))

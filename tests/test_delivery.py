@@ -23,6 +23,7 @@ from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.outbox import OutboxError
 from engine.store.tables import OutboxRow
+from tests.builders import pending_mail
 from tests.conftest import make_app
 from tests.smtp_server import SmtpServer  # and its fixture `smtp_server`, through conftest
 
@@ -39,26 +40,17 @@ MAX_ATTEMPTS = 3
 
 
 def outbox_row(n: int = 1, *, to: str = HEAD, due: datetime = NOW, **extra: Any) -> OutboxRow:
-    key = f"assignment:{n}:{to}"
     fields: dict[str, Any] = {
-        "key": key,
-        "kind": "assignment",
-        "language": "vi",
+        "key": f"assignment:{n}:{to}",
         "to_name": "Nguyễn Đức Long",
         "to_email": to,
-        "cc": [],
         "subject": f"Giao nhiệm vụ số {n}: Xây dựng Chương trình công tác năm 2026",
         "body_text": f"Kính gửi: Đồng chí Vụ trưởng Vụ Tổng hợp\nNhiệm vụ số {n}, hạn 15/12/2025.",
         "body_html": f"<p>Kính gửi: Đồng chí Vụ trưởng Vụ Tổng hợp</p><p>Nhiệm vụ số {n}</p>",
-        "ics": None,
         "message_id": f"<outbox-test{n}@vpctn.example.vn>",
-        "status": "pending",
-        "attempts": 0,
         "next_attempt_at": due,
-        "last_error": "",
-        "created_at": NOW - timedelta(hours=1),
     }
-    return OutboxRow(**(fields | extra))
+    return pending_mail(NOW - timedelta(hours=1), **(fields | extra))
 
 
 def insert(app: App, *rows: OutboxRow) -> list[int]:

@@ -41,7 +41,7 @@ from engine.services.delivery import _failure_notice, deliver
 from engine.services.sweep import sweep
 from engine.settings import Settings
 from engine.store.tables import OutboxRow
-from tests.builders import directive, directives_file, task, unit, units_file
+from tests.builders import directive, directives_file, pending_mail, task, unit, units_file
 from tests.conftest import make_app
 from tests.smtp_server import HOST, RecordingHandler, SmtpServer, free_port
 from tests.test_mail_templates import before, due, escalated, fields_for, overdue
@@ -325,23 +325,15 @@ def test_a_long_office_name_reads_back_in_from() -> None:
 
 
 def row(subject: str, to_name: str = HEAD_NAME, to_email: str = "oanh@vpctn.gov.vn") -> OutboxRow:
-    return OutboxRow(
+    return pending_mail(
+        NOW,
         key="edge",
-        kind="assignment",
-        language="vi",
         to_name=to_name,
         to_email=to_email,
-        cc=[],
         subject=subject,
         body_text="Kính gửi: Đồng chí Vụ trưởng\n",
         body_html="<p>Kính gửi: Đồng chí Vụ trưởng</p>",
-        ics=None,
         message_id="<edge@vpctn.gov.vn>",
-        status="pending",
-        attempts=0,
-        next_attempt_at=NOW,
-        last_error="",
-        created_at=NOW,
     )
 
 

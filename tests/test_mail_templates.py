@@ -27,6 +27,7 @@ from engine.mail.ics import deadline_ics
 from engine.mail.message import message_from_outbox
 from engine.mail.render import Rendered, render
 from engine.store.tables import OutboxRow
+from tests.builders import pending_mail
 
 LANGS = ("vi", "en")
 DEADLINE = date(2025, 12, 15)
@@ -590,10 +591,9 @@ def test_a_naive_stamp_is_refused() -> None:
 
 
 def outbox_row(rendered: Rendered, ics: str | None) -> OutboxRow:
-    return OutboxRow(
+    return pending_mail(
+        STAMP,
         key="assignment:1:2025-12-15",
-        kind="assignment",
-        language="vi",
         to_name="Nguyễn Đức Long",
         to_email="long@vpctn.gov.vn",
         cc=["theodoi@vpctn.gov.vn"],
@@ -602,11 +602,6 @@ def outbox_row(rendered: Rendered, ics: str | None) -> OutboxRow:
         body_html=rendered.html,
         ics=ics,
         message_id="<assignment.1.20251126@dondoc.vpctn.gov.vn>",
-        status="pending",
-        attempts=0,
-        next_attempt_at=STAMP,
-        last_error="",
-        created_at=STAMP,
     )
 
 
