@@ -8,6 +8,7 @@ that cannot be reached. Values of secret settings are never repeated back.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -46,6 +47,12 @@ class Unreachable(SetupError):
     """A server (the database, the SMTP server) did not answer or let us in."""
 
     exit_code = EXIT_UNREACHABLE
+
+
+def environment_language() -> str:
+    """The reader's language when the settings themselves could not be read: DONDOC_LANG
+    if it says `en`, else Vietnamese."""
+    return "en" if os.environ.get("DONDOC_LANG", "").strip().lower() == "en" else "vi"
 
 
 def setting_name(field: str) -> str:

@@ -6,7 +6,6 @@ No `from __future__ import annotations` here or in any flow module (see STACK.md
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pydantic_core import PydanticCustomError
 from engine import logs
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
-from engine.config import SetupError, load_settings
+from engine.config import SetupError, environment_language, load_settings
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.errors import DomainError
 from engine.intake.problems import ImportRefused, Problem
@@ -110,7 +109,7 @@ async def dondoc_run(
         settings = load_settings()
         app = bootstrap(settings)
     except SetupError as exc:  # the worker's DONDOC_ settings: the message names the bad one
-        lang = "en" if os.environ.get("DONDOC_LANG") == "en" else "vi"
+        lang = environment_language()
         message = exc.render(lang)
         await publish_refusal(message, failure_key, lang)
         raise RunRefused(message) from None
@@ -119,7 +118,7 @@ async def dondoc_run(
         await blocking(check_database, app.engine, need_schema=need_schema)
         calendar = await blocking(app.calendar)
         yield Run(app, calendar)
-    except (*REFUSALS, SetupError) as exc:
+    except (*REFUSALS, SetupError) as exc:  # a set-up error here: no database to work on
         message = refusal_message(exc, settings.lang)
         await publish_refusal(message, failure_key, settings.lang)
         if isinstance(exc, RunRefused):

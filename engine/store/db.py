@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 
@@ -99,15 +99,16 @@ def check_database(engine: Engine, *, need_schema: bool = True) -> None:
             f"(or set {_SETTING} to the right database).",
         )
     try:
-        with engine.connect():
-            pass
+        connection = engine.connect()
     except (OperationalError, InterfaceError) as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]
         raise Unreachable(
             f"Không kết nối được cơ sở dữ liệu {where} ({_SETTING}): {reason}",
             f"Cannot connect to the database {where} ({_SETTING}): {reason}",
         ) from None
-    if need_schema and not schema_is_current(engine):
+    with connection:
+        current = not need_schema or _is_current(engine, connection)
+    if not current:
         raise NotInitialised(
             f"Cơ sở dữ liệu {where} chưa được khởi tạo hoặc chưa cập nhật: chạy `dondoc init`.",
             f"The database {where} is not initialised or not up to date: run `dondoc init`.",
@@ -131,6 +132,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def schema_is_current(engine: Engine) -> bool:
-    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return _is_current(engine, connection)
+
+
+def _is_current(engine: Engine, connection: Connection) -> bool:
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    return MigrationContext.configure(connection).get_current_revision() == head
