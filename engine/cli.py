@@ -21,7 +21,13 @@ from engine import logs, scheduler
 from engine.bootstrap import App, bootstrap, default_actor
 from engine.calendar_source import CalendarFileError
 from engine.cli_draft import register as register_draft_commands
-from engine.config import ConfigError, SetupError, load_settings, smtp_unreachable
+from engine.config import (
+    ConfigError,
+    SetupError,
+    environment_language,
+    load_settings,
+    smtp_unreachable,
+)
 from engine.domain.calendar import DEFAULT_TIMEZONE
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.errors import DomainError
@@ -97,6 +103,8 @@ def _settings(log_level: str = "WARNING") -> Settings:
         try:
             settings = load_settings()
         except ConfigError as exc:
+            if not state.lang_given:
+                state.lang = "en" if environment_language() == "en" else "vi"
             raise _fail_on(exc) from exc
         if not state.lang_given:
             state.lang = settings.lang

@@ -66,6 +66,8 @@ def test_a_bad_smtp_port_is_named_and_help_still_works(folder: Path) -> None:
     assert one_line(ran) == "Cấu hình sai: DONDOC_SMTP_PORT='abc' phải là một số nguyên."
     ran = run(folder, "--lang", "en", "sweep", smtp_port="abc")
     assert one_line(ran) == "Bad setting: DONDOC_SMTP_PORT='abc' must be a whole number."
+    ran = run(folder, "sweep", smtp_port="abc", lang="en")  # the office's language, unread yet
+    assert one_line(ran) == "Bad setting: DONDOC_SMTP_PORT='abc' must be a whole number."
     assert list(folder.iterdir()) == []
 
 
