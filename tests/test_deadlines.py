@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from engine.calendar_source import build_calendar, read_calendar_file
+from engine.calendar_file import build_calendar, read_calendar_file
 from engine.domain.calendar import WorkingCalendar
-from engine.domain.deadlines import resolve
+from engine.extract.deadline_phrases import resolve
 from engine.settings import DEFAULT_CALENDAR_FILE
 
 

@@ -132,7 +132,7 @@ def test_domain_module_never_reads_the_wall_clock(path: Path) -> None:
         ("from sqlmodel import Field\n", "'sqlmodel'"),
         ("from engine.store import repo\n", "'engine.store'"),
         ("from engine import settings\n", "'engine'"),
-        ("import engine.calendar_source\n", "'engine.calendar_source'"),
+        ("import engine.calendar_file\n", "'engine.calendar_file'"),
         ("from .. import settings\n", "'engine'"),
         ("from ..intake import excel\n", "'engine.intake'"),
     ],
