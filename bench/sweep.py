@@ -2,7 +2,7 @@
 
     python bench/sweep.py --backend both --tasks 100000 --due 1000 --repeat 5 [--profile]
 
-For each backend it builds one database (migrated with `app.migrate()`, then filled with
+For each backend it builds one database (migrated by `App.migrate()`, then filled with
 SQLAlchemy Core multi-row inserts): 50 units (a root, 7 departments, 42 sections, each
 with a head and deputies), 2,000 directives (80 % normal, 15 % high, 5 % urgent) and
 N open tasks (assigned or in progress) with 0-2 coordinating units and a creation event.
@@ -67,7 +67,8 @@ from sqlmodel import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine.services.sweep as sweep_module
-from engine.bootstrap import App, bootstrap
+import engine.services.sweep_mail as sweep_mail_module
+from engine.bootstrap import bootstrap
 from engine.clock import FixedClock
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.policy import (
@@ -78,6 +79,7 @@ from engine.domain.policy import (
     next_check_on,
 )
 from engine.notify import Notifier
+from engine.services.deps import Deps
 from engine.services.sweep import SweepReport, sweep
 from engine.settings import Settings
 from engine.store.tables import (
@@ -219,12 +221,12 @@ def _insert(connection: Any, table: Any, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
-def build(app: App, tasks: int, due: int, fresh_share: float, seed: int) -> Built:
+def build(app: Deps, tasks: int, due: int, fresh_share: float, seed: int) -> Built:
     """Fill a migrated, empty database; returns the due task ids."""
     started = time.perf_counter()
     rng = random.Random(seed)
-    calendar = app.calendar()
-    policies = app.policies()
+    calendar = app.calendar
+    policies = app.policies
     today = calendar.local_date(NOW)
     at_0830 = datetime.combine(today, clock_time(8, 30), tzinfo=HANOI).astimezone(UTC)
     yesterday = NOW.astimezone(UTC) - timedelta(days=1)
@@ -379,9 +381,11 @@ def build(app: App, tasks: int, due: int, fresh_share: float, seed: int) -> Buil
 # -- databases -----------------------------------------------------------------------------
 
 
-def make_app(url: str) -> App:
+def make_app(url: str) -> Deps:
     settings = Settings(database_url=url, _env_file=None, **MAIL_SETTINGS)  # type: ignore[arg-type]
-    return bootstrap(settings, clock=FixedClock(NOW))
+    app = bootstrap(settings, clock=FixedClock(NOW))
+    app.migrate()
+    return app.deps()
 
 
 class Backend(ABC):
@@ -393,7 +397,7 @@ class Backend(ABC):
     def base_url(self) -> str: ...
 
     @abstractmethod
-    def seal(self, app: App) -> float:
+    def seal(self, app: Deps) -> float:
         """Close the base after the build; its size in MB."""
 
     @abstractmethod
@@ -416,7 +420,7 @@ class SQLiteBackend(Backend):
     def base_url(self) -> str:
         return f"sqlite:///{self.base}"
 
-    def seal(self, app: App) -> float:
+    def seal(self, app: Deps) -> float:
         with app.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         app.engine.dispose()
@@ -471,7 +475,7 @@ class PostgresBackend(Backend):
     def base_url(self) -> str:
         return f"{self.prefix}/{self.base}"
 
-    def seal(self, app: App) -> float:
+    def seal(self, app: Deps) -> float:
         app.engine.dispose()
         size = self._admin(f"SELECT pg_database_size('{self.base}')")[0][0]
         self._admin(
@@ -518,19 +522,17 @@ WRAPPED_STEPS = {  # (owner, attribute) -> shown as
     (sweep_module, "_claim_due"): "3 claim (select, policy, advance marks)",
     (sweep_module, "_insert_notices"): "4 insert notices",
     (sweep_module, "_record_escalations"): "5 escalation events + levels",
-    (sweep_module, "_plan_mail"): "6 plan mail",
+    (sweep_module, "plan_mail"): "6 plan mail",
     (Notifier, "task_views"): "6.1 task views",
     (Notifier, "coordinating_heads"): "6.2 coordinating heads (per assignment)",
     (Notifier, "outbox_row"): "6.3 render mail (outbox_row)",
-    (sweep_module, "deadline_ics"): "6.4 .ics for assignments",
+    (sweep_mail_module, "deadline_ics"): "6.4 .ics for assignments",
     (Notifier, "enqueue"): "6.5 enqueue outbox rows",
-    (App, "calendar"): "1 calendar (file + overrides)",
-    (App, "policies"): "1 policies (file)",
 }
 
 
 @contextmanager
-def instrumented(app: App) -> Iterator[Phases]:
+def instrumented(app: Deps) -> Iterator[Phases]:
     """Wrap the sweep's steps and count SQL per step, for the length of one sweep."""
     phases = Phases()
     originals: list[tuple[Any, str, Any]] = []
@@ -596,12 +598,12 @@ class Run:
     replay_phases: Phases
 
 
-def _count(app: App, table: Any) -> int:
+def _count(app: Deps, table: Any) -> int:
     with app.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def timed_sweep(app: App) -> tuple[float, SweepReport, Phases]:
+def timed_sweep(app: Deps) -> tuple[float, SweepReport, Phases]:
     with instrumented(app) as phases:
         started = time.perf_counter()
         report = sweep(app, NOW)
@@ -735,7 +737,6 @@ def bench(backend: Backend, args: argparse.Namespace) -> None:
         f"\n== {backend.name}: {args.tasks:,} open tasks, {args.due:,} due, {args.repeat} repeats =="
     )
     app = make_app(backend.base_url())
-    app.migrate()
     built = build(app, args.tasks, args.due, args.fresh, args.seed)
     built.size_mb = backend.seal(app)
     print(

@@ -1,24 +1,25 @@
-"""The composition root: settings in, a ready `App` out."""
+"""The composition root: settings in, the dependencies of each command, cycle or run out.
+
+`bootstrap()` makes the long-lived part (settings, database engine, clock) without
+touching the database; `App.deps()` then reads what changes between runs (the working
+calendar with the office's own days, the policies) and hands services a `Deps`. A CLI
+command or a flow run calls it once; `dondoc serve` once per cycle.
+"""
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, inspect
-from sqlmodel import Session, select
+from sqlalchemy import Engine
 
-from engine.calendar_source import DayRule, build_calendar, read_calendar_file
 from engine.clock import Clock, FixedClock, SystemClock
-from engine.domain.calendar import WorkingCalendar
-from engine.domain.policy import Policies
-from engine.notify import Notifier
+from engine.config import load_settings
 from engine.policy_source import read_policies
+from engine.services.calendar_days import office_calendar
+from engine.services.deps import Deps
 from engine.settings import Settings
 from engine.store.db import make_engine, upgrade
-from engine.store.tables import CalendarOverrideRow
 
 
 @dataclass
@@ -27,32 +28,12 @@ class App:
     engine: Engine
     clock: Clock = field(default_factory=SystemClock)
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
-
-    def calendar(self) -> WorkingCalendar:
-        """The shipped file's rules with the office's own overrides on top."""
-        rows: list[CalendarOverrideRow] = []
-        if inspect(self.engine).has_table(CalendarOverrideRow.__tablename__):
-            with self.session() as session:
-                rows = list(session.exec(select(CalendarOverrideRow)).all())
-        office = [
-            DayRule(r.day, "off" if r.kind == "off" else "work", r.name, r.source) for r in rows
-        ]
-        return build_calendar(
-            self.settings.timezone,
-            self.settings.country,
-            read_calendar_file(self.settings.calendar_file),
-            office,
-        )
-
-    def notifier(self, calendar: WorkingCalendar | None = None) -> Notifier:
-        return Notifier(self.settings, calendar or self.calendar())
-
-    def policies(self) -> Policies:
-        return read_policies(self.settings.policy_file)
+    def deps(self) -> Deps:
+        """The dependencies for one command, cycle or run: the calendar (the shipped
+        file's rules with the office's own days on top) and the policies, read now."""
+        calendar = office_calendar(self.settings, self.engine)
+        policies = read_policies(self.settings.policy_file)
+        return Deps(self.settings, self.engine, self.clock, calendar, policies)
 
     def migrate(self) -> None:
         upgrade(self.engine)
@@ -66,7 +47,8 @@ def default_actor() -> str:
 
 
 def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> App:
-    settings = settings or Settings()
+    """The app of `settings` (read from the environment when not given); no connection yet."""
+    settings = settings or load_settings()
     if clock is None:
         clock = FixedClock(settings.simulated_now) if settings.simulated_now else SystemClock()
     return App(settings=settings, engine=make_engine(settings.database_url), clock=clock)

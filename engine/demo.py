@@ -20,13 +20,13 @@ import typer
 from rich.panel import Panel
 from rich.progress import Progress
 from rich.table import Table
-from sqlmodel import col, select
 
 from engine import cli
 from engine.bootstrap import bootstrap
-from engine.i18n import KIND_LABEL, pick
+from engine.presenters import mail_kind
 from engine.settings import Settings
-from engine.store.tables import DirectiveRow, OutboxRow, TaskRow
+from engine.store import reads
+from engine.store.tables import OutboxRow
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -107,15 +107,11 @@ def _run(*args: str, at: str | None = None, show: bool = True) -> None:
 
 
 def _task_ids(url: str) -> dict[tuple[str, str], int]:
-    application = bootstrap(Settings(database_url=url))
+    application = bootstrap(Settings(database_url=url)).deps()
     with application.session() as session:
-        rows = session.exec(
-            select(DirectiveRow.reference, TaskRow.number, TaskRow.id).join(
-                TaskRow, col(TaskRow.directive_id) == col(DirectiveRow.id)
-            )
-        ).all()
+        ids = reads.task_ids(session)
     application.engine.dispose()
-    return {(ref, number): task_id for ref, number, task_id in rows if task_id is not None}
+    return ids
 
 
 class MailSink:
@@ -188,11 +184,9 @@ def _timeline(
 
 def _sent_table(url: str) -> None:
     """What was sent to whom, and why: one line per recipient and kind of mail."""
-    application = bootstrap(Settings(database_url=url))
+    application = bootstrap(Settings(database_url=url)).deps()
     with application.session() as session:
-        rows = session.exec(
-            select(OutboxRow).where(OutboxRow.status == "sent").order_by(col(OutboxRow.id))
-        ).all()
+        rows = reads.mail_sent(session)
     application.engine.dispose()
     zone = ZoneInfo(application.settings.timezone)
     groups: dict[tuple[str, str], list[OutboxRow]] = {}
@@ -207,7 +201,7 @@ def _sent_table(url: str) -> None:
         name = mails[-1].to_name
         table.add_row(
             f"{name} <{email}>" if name else email,
-            pick(KIND_LABEL.get(kind, (kind, kind)), "vi"),
+            mail_kind(kind, "vi"),
             str(len(mails)),
             span,
             mails[-1].subject,

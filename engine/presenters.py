@@ -1,5 +1,6 @@
 """One text of a task for every front end (CLI, Prefect artifacts, the report, mail,
-web): where it stands and its deadline, in Vietnamese (first) or English.
+web): where it stands and its deadline, in Vietnamese (first) or English; and the one
+sentence that says what a sweep or a delivery did.
 
 The functions take plain values — the domain's `Standing`, dates, a recurrence rule,
 counts of working days — so that each front end, whatever it read them from, says the
@@ -9,10 +10,17 @@ same thing the same way: "quá hạn 13 ngày làm việc", "15/01/2026 (gia h�
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from engine.domain.categories import Standing
-from engine.i18n import RECURRENCE, category_label, pick, short_date
+from engine.domain.model import Clear
+from engine.i18n import KIND_LABEL, RECURRENCE, category_label, pick, short_date
+
+if TYPE_CHECKING:
+    from engine.services.delivery import DeliveryReport
+    from engine.services.sweep import SweepReport
 
 #: what a table cell says when there is nothing to say
 NOTHING = "—"
@@ -23,6 +31,25 @@ PHRASES = {
     "due_today": ("đến hạn hôm nay", "due today"),
     "due_soon": ("sắp đến hạn", "due soon"),
     "extended": ("gia hạn từ {old}", "extended from {old}"),
+    "sweep_off": (
+        "{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì.",
+        "{when}: outside office hours or a day off — nothing planned.",
+    ),
+    "sweep": (
+        "{when}: kiểm tra {tasks} nhiệm vụ; {mails} thư vào hàng đợi; {escalations} lần báo"
+        " cáo vượt cấp; {instances} kỳ mới của nhiệm vụ định kỳ.",
+        "{when}: checked {tasks} tasks; {mails} mails queued; {escalations} escalations;"
+        " {instances} new recurring instances.",
+    ),
+    "dry_run": ("Bản thử: ", "Dry run: "),
+    "delivery_off": (
+        "Ngoài giờ làm việc: {waiting} thư chờ đến giờ làm việc.",
+        "Outside office hours: {waiting} mails wait for office hours.",
+    ),
+    "delivery": (
+        "Đã gửi {sent} thư; {retried} thư sẽ gửi lại sau; {failed} thư không gửi được.",
+        "Sent {sent}; {retried} will be retried; {failed} failed.",
+    ),
 }
 
 
@@ -61,6 +88,12 @@ def standing_text(standing: Standing, lang: str) -> str:
     return ", ".join(parts)
 
 
+def missing_text(missing: Iterable[Clear], lang: str) -> str:
+    """Which of the six clears a draft task lacks, as a table writes it: 'thời hạn hoặc
+    định kỳ; sản phẩm'."""
+    return "; ".join(m.label_en if lang == "en" else m.label_vi for m in missing)
+
+
 def extended_from(deadline: date | None, original: date | None) -> date | None:
     """The original deadline when an extension has moved it, else None."""
     return original if original is not None and original != deadline else None
@@ -88,3 +121,35 @@ def deadline_text(
         notes.append(_phrase("extended", lang, old=short_date(old)))
     day = short_date(deadline)
     return f"{day} ({', '.join(notes)})" if notes else day
+
+
+def mail_kind(kind: str, lang: str) -> str:
+    """What a mail is for: 'Nhắc việc' / 'Reminder' (its kind itself when unknown)."""
+    return pick(KIND_LABEL.get(kind, (kind, kind)), lang)
+
+
+# -- what a run did ----------------------------------------------------------------------
+
+
+def sweep_summary(report: SweepReport, when: str, lang: str) -> str:
+    """What one sweep planned, in a sentence, `when` being its instant as the reader's
+    zone writes it: '21/01/2026 09:00: kiểm tra 12 nhiệm vụ; 3 thư vào hàng đợi; …'."""
+    if not report.in_office_hours:
+        return _phrase("sweep_off", lang, when=when)
+    prefix = _phrase("dry_run", lang) if report.dry_run else ""
+    return prefix + _phrase(
+        "sweep",
+        lang,
+        when=when,
+        tasks=report.tasks_checked,
+        mails=len(report.mails),
+        escalations=len(report.escalations),
+        instances=len(report.instances),
+    )
+
+
+def delivery_summary(report: DeliveryReport, lang: str) -> str:
+    """What one delivery did, in a sentence: 'Đã gửi 3 thư; 1 thư sẽ gửi lại sau; …'."""
+    if report.outside_hours:
+        return _phrase("delivery_off", lang, waiting=report.skipped_outside_hours)
+    return _phrase("delivery", lang, sent=report.sent, retried=report.retried, failed=report.failed)

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from engine.bootstrap import App
 from engine.clock import SystemClock
 from engine.services.delivery import DeliveryReport, deliver
+from engine.services.deps import Deps
 from engine.services.review import MonthlyReport, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 from engine.store.db import shown_url
@@ -32,17 +33,18 @@ SWEEP_JOB = "dondoc-sweep-and-deliver"
 REVIEW_JOB = "dondoc-monthly-review"
 
 
-def run_cycle(app: App) -> tuple[SweepReport, DeliveryReport]:
+def run_cycle(deps: Deps) -> tuple[SweepReport, DeliveryReport]:
     """One sweep, then one delivery, each deciding for itself whether it is office hours."""
-    planned = sweep(app)
-    return planned, deliver(app)
+    planned = sweep(deps)
+    return planned, deliver(deps)
 
 
-def run_monthly_review(app: App) -> MonthlyReport:
+def run_monthly_review(deps: Deps) -> MonthlyReport:
     """The review of the month before now, into the report folder, with the leaders'
     mail planned under the month's key: a second run in the month mails no one again."""
+    settings = deps.settings
     return make_monthly_report(
-        app, None, lang=app.settings.lang, out_dir=app.settings.report_dir, now=app.clock.now()
+        deps, None, lang=settings.lang, out_dir=settings.report_dir, now=deps.clock.now()
     )
 
 
@@ -103,7 +105,7 @@ def build_scheduler(
 
     def job() -> None:
         try:
-            on_cycle(*run_cycle(app))
+            on_cycle(*run_cycle(app.deps()))  # the calendar and policies as they are now
         except Exception:  # keep serving; the next run tries again
             log.exception("sweep/delivery cycle failed")
 
@@ -121,7 +123,7 @@ def build_scheduler(
 
     def review() -> None:
         try:
-            on_review(run_monthly_review(app))
+            on_review(run_monthly_review(app.deps()))
         except Exception:  # keep serving; a coordinator can make it with `dondoc report`
             log.exception("monthly review failed")
 

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.bootstrap import App, bootstrap
+from engine.bootstrap import bootstrap
 from engine.clock import FixedClock
+from engine.services.deps import Deps
 from engine.settings import Settings
 from tests.pg import throwaway_database
 
@@ -88,15 +89,15 @@ MAIL_SETTINGS = {
 }
 
 
-def make_app(url: str, at: datetime = IMPORTED_AT, **overrides: object) -> App:
+def make_app(url: str, at: datetime = IMPORTED_AT, **overrides: object) -> Deps:
     settings = Settings(database_url=url, _env_file=None, **(MAIL_SETTINGS | overrides))  # type: ignore[call-arg, arg-type]
     application = bootstrap(settings, clock=FixedClock(at))
     application.migrate()
-    return application
+    return application.deps()
 
 
 @pytest.fixture
-def app(database_url: str) -> Iterator[App]:
+def app(database_url: str) -> Iterator[Deps]:
     application = make_app(database_url)
     yield application
     application.engine.dispose()

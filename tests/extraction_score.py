@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engine.calendar_source import build_calendar, read_calendar_file
+from engine.calendar_file import build_calendar, read_calendar_file
 from engine.extract.draft import eval_record
 from engine.extract.tasks import extract
 from engine.extract.units import UnitDirectory

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.calendar_source import (
+from engine.calendar_file import (
     CalendarFileError,
     DayRule,
     build_calendar,

@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 
+from engine import cli
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
 
 
@@ -244,3 +246,29 @@ def test_the_sweep_fills_the_outbox_and_outbox_show_prints_the_mail(loaded) -> N
     shown = loaded("outbox", "show", str(assignment["id"]))
     assert "Kính gửi: Đồng chí Vụ trưởng" in shown
     assert "Chờ gửi" in loaded("outbox", "list")
+
+
+def test_the_units_and_the_directives_are_listed_with_their_counts(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert re.findall(r"(\w+) Vụ \1", loaded("units", "list")) == ["DN", "PL", "TH", "VP"]
+    draft = directive(
+        "46/TB-VPCTN", task("Chưa rõ thời hạn", deadline=None), issued_on="2025-11-27"
+    )
+    loaded("directive", "import", str(directives_file(tmp_path, draft, name="d.yaml")))
+    listed = loaded("--lang", "en", "directives", "list")
+    title = "Chủ tịch nước Thông báo kết luận của Chủ tịch nước"
+    assert f"45/TB-VPCTN 26/11/2025 {title} 3 0" in listed
+    assert f"46/TB-VPCTN 27/11/2025 {title} 1 1" in listed
+    assert listed.index("45/TB-VPCTN") < listed.index("46/TB-VPCTN")
+
+
+def test_the_help_lists_the_commands_and_groups_in_their_order() -> None:
+    command = typer.main.get_command(cli.app)
+    groups = ["units", "directive", "directives", "task", "outbox", "tasks", "calendar"]
+    assert list(command.commands) == [  # type: ignore[attr-defined]
+        *("init", "sweep", "deliver", "serve"),
+        *groups,
+        "report",
+        "deadline",
+    ]
+    directive_group = command.commands["directive"]  # type: ignore[attr-defined]
+    assert list(directive_group.commands) == ["draft", "import"]

@@ -12,7 +12,7 @@ import yaml
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from engine.calendar_source import build_calendar, read_calendar_file
+from engine.calendar_file import build_calendar, read_calendar_file
 from engine.cli import app
 from engine.domain.calendar import WorkingCalendar
 from engine.extract.meeting import meeting_date
@@ -209,7 +209,7 @@ def _draft_and_import(report: Path, tmp_path: Path, url: str) -> tuple[list[Task
     with application.session() as session:
         imports.import_units(session, UNITS, application.clock.now())
         outcome = imports.import_directives(
-            session, out, application.calendar(), application.clock.now(), "cv"
+            session, out, application.calendar, application.clock.now(), "cv"
         )
         rows = list(session.exec(select(TaskRow).order_by(col(TaskRow.id))))
     application.engine.dispose()

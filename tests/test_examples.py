@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.calendar_source import build_calendar, read_calendar_file
+from engine.calendar_file import build_calendar, read_calendar_file
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.model import Clear, DirectiveSpec, Recurrence, TaskSpec, Unit
 from engine.intake.problems import ImportRefused

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from engine.bootstrap import App
 from engine.intake.excel import COLUMNS, GUIDE_SHEET, SHEET, write_template
 from engine.services import imports
+from engine.services.deps import Deps
 from engine.store.tables import TaskCoordinatorRow, TaskRow
 from tests.builders import unit, units_file
 
@@ -77,12 +77,12 @@ def test_the_template_header_row_stays_in_view_when_scrolling() -> None:
 
 
 def test_the_example_row_of_the_template_imports_as_an_assigned_task(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     units = units_file(tmp_path, unit("VPCTN-TH"), unit("VPCTN-PL"), unit("VPCTN-DN"))
     with app.session() as session:
         imports.import_units(session, units, T0)
-        result = imports.import_directives(session, TEMPLATE, app.calendar(), T0, "coordinator")
+        result = imports.import_directives(session, TEMPLATE, app.calendar, T0, "coordinator")
         task = session.exec(select(TaskRow)).one()
         coordinators = session.exec(select(TaskCoordinatorRow.unit_code)).all()
 

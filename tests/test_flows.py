@@ -29,10 +29,10 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from engine import cli
-from engine.bootstrap import App
 from engine.domain.errors import IllegalTransition
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
+from engine.services.deps import Deps
 from engine.services.sweep import sweep as plan_reminders
 from engine.store.tables import DirectiveRow, NoticeRow, OutboxRow, TaskEventRow, TaskRow
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
@@ -76,7 +76,7 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture
 def office(
     database_url: str, prefect_server: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[App]:
+) -> Iterator[Deps]:
     """A migrated database with the standard units, and a worker's environment that
     points the flows at it with the clock at 09:00 on 26/11/2025 in Ha Noi."""
     app = make_app(database_url, NOW)
@@ -92,11 +92,11 @@ def office(
     app.engine.dispose()
 
 
-def load(app: App, tmp_path: Path, *tasks_: dict[str, object]) -> None:
+def load(app: Deps, tmp_path: Path, *tasks_: dict[str, object]) -> None:
     """The directive 45/TB-VPCTN with its tasks, imported at NOW."""
     path = directives_file(tmp_path, directive(REFERENCE, *(tasks_ or (task(),))), name="d.yaml")
     with app.session() as session:
-        imports.import_directives(session, path, app.calendar(), NOW, "cv")
+        imports.import_directives(session, path, app.calendar, NOW, "cv")
 
 
 # -- running a flow and reading what it published ------------------------------------------
@@ -158,17 +158,17 @@ def run(flow: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Ran:
     return Ran(asyncio.run(flow(*args, return_state=True)))
 
 
-def stored_tasks(app: App) -> list[TaskRow]:
+def stored_tasks(app: Deps) -> list[TaskRow]:
     with app.session() as session:
         return list(session.exec(select(TaskRow).order_by(col(TaskRow.id))))
 
 
-def outbox(app: App) -> list[OutboxRow]:
+def outbox(app: Deps) -> list[OutboxRow]:
     with app.session() as session:
         return list(session.exec(select(OutboxRow).order_by(col(OutboxRow.id))))
 
 
-def events(app: App, task_id: int) -> list[TaskEventRow]:
+def events(app: Deps, task_id: int) -> list[TaskEventRow]:
     with app.session() as session:
         return list(
             session.exec(
@@ -183,7 +183,7 @@ def events(app: App, task_id: int) -> list[TaskEventRow]:
 
 
 def test_a_directive_entered_in_the_form_is_stored_and_shown_under_its_reference(
-    office: App,
+    office: Deps,
 ) -> None:
     form = DirectiveForm(
         reference=REFERENCE,
@@ -240,7 +240,7 @@ def test_a_directive_entered_in_the_form_is_stored_and_shown_under_its_reference
 
 
 def test_a_bad_entry_from_the_server_fails_the_run_with_each_problem_located(
-    office: App,
+    office: Deps,
 ) -> None:
     # what the server passes on from the form: it checks the schema, not the dates
     entry = {
@@ -266,7 +266,7 @@ def test_a_bad_entry_from_the_server_fails_the_run_with_each_problem_located(
     assert "mã đơn vị XX không có trong danh mục" in ran.markdown("nhap-van-ban")
 
 
-def test_a_directive_file_is_imported_with_its_tasks(office: App, tmp_path: Path) -> None:
+def test_a_directive_file_is_imported_with_its_tasks(office: Deps, tmp_path: Path) -> None:
     path = directives_file(
         tmp_path,
         directive(REFERENCE, task(), task("Tổng kết công tác năm", lead_unit="PL")),
@@ -292,7 +292,7 @@ def test_a_directive_file_is_imported_with_its_tasks(office: App, tmp_path: Path
 
 
 def test_a_refused_file_fails_the_run_with_the_message_the_cli_prints(
-    office: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    office: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = directives_file(
         tmp_path,
@@ -316,7 +316,7 @@ def test_a_refused_file_fails_the_run_with_the_message_the_cli_prints(
 
 
 def test_the_sweep_plans_each_notice_once_and_shows_the_mail_and_escalations(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path)  # deadline Monday 15/12/2025
 
@@ -359,7 +359,7 @@ def test_the_sweep_plans_each_notice_once_and_shows_the_mail_and_escalations(
 
 
 def test_delivery_waits_for_office_hours_then_sends_and_lists_the_mail(
-    office: App, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    office: Deps, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DONDOC_SMTP_HOST", smtp_server.host)
     monkeypatch.setenv("DONDOC_SMTP_PORT", str(smtp_server.port))
@@ -388,7 +388,7 @@ def test_delivery_waits_for_office_hours_then_sends_and_lists_the_mail(
 
 
 def test_a_mail_refused_for_good_is_listed_with_the_servers_reply(
-    office: App, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+    office: Deps, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DONDOC_SMTP_HOST", smtp_server.host)
     monkeypatch.setenv("DONDOC_SMTP_PORT", str(smtp_server.port))
@@ -418,7 +418,7 @@ def test_a_mail_refused_for_good_is_listed_with_the_servers_reply(
 
 
 def test_progress_reported_moves_the_task_and_updates_the_directive_artifact(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
     report = ProgressForm(
@@ -447,7 +447,7 @@ def test_progress_reported_moves_the_task_and_updates_the_directive_artifact(
     assert {"van-ban:45/TB-VPCTN", "nhiem-vu:1"} <= set(ran.tags())
 
 
-def test_a_result_is_accepted_or_returned_and_the_unit_told(office: App, tmp_path: Path) -> None:
+def test_a_result_is_accepted_or_returned_and_the_unit_told(office: Deps, tmp_path: Path) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
     with office.session() as session:
         for task_id in (1, 2):
@@ -475,7 +475,7 @@ def test_a_result_is_accepted_or_returned_and_the_unit_told(office: App, tmp_pat
 
 
 def test_an_approved_extension_moves_the_deadline_and_a_refused_one_keeps_it(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
     approve = ExtensionForm(
@@ -506,7 +506,7 @@ def test_an_approved_extension_moves_the_deadline_and_a_refused_one_keeps_it(
 
 
 def test_an_illegal_decision_fails_with_the_engines_message_and_changes_nothing(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path)
     ran = run(decide_completion, CompletionForm(task_id=1, decision="accept"))
@@ -520,7 +520,7 @@ def test_an_illegal_decision_fails_with_the_engines_message_and_changes_nothing(
 
 
 def test_bad_parameters_from_the_server_fail_the_run_before_anything_changes(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path)
     ran = run(
@@ -541,7 +541,7 @@ def test_bad_parameters_from_the_server_fail_the_run_before_anything_changes(
 
 
 def test_the_monthly_review_writes_its_files_mails_the_leaders_and_shows_the_figures(
-    office: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    office: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", deadline="2025-11-28"))
     monkeypatch.setenv("DONDOC_SIMULATED_NOW", "2025-12-01T07:00:00+07:00")
@@ -573,7 +573,7 @@ def test_the_monthly_review_writes_its_files_mails_the_leaders_and_shows_the_fig
 
 
 def test_a_review_of_a_month_not_over_fails_saying_so_and_mails_no_one(
-    office: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    office: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DONDOC_REPORT_DIR", str(tmp_path / "reports"))
     ran = run(monthly_review, ReviewForm(month="2025-11"))  # at 26/11/2025
@@ -605,7 +605,7 @@ def test_the_review_month_defaults_to_the_previous_one_in_ha_noi() -> None:
 
 
 def test_a_draft_from_the_conclusions_text_is_shown_and_nothing_is_stored(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     from workflows.drafts import DRAFT_FILE_KEY, DRAFT_KEY, DraftForm, draft_directive_from_text
 
@@ -634,7 +634,7 @@ def test_a_draft_from_the_conclusions_text_is_shown_and_nothing_is_stored(
     assert stored_tasks(office) == []  # a draft is shown, never stored or assigned
 
 
-def test_a_draft_without_text_fails_saying_what_is_needed(office: App) -> None:
+def test_a_draft_without_text_fails_saying_what_is_needed(office: Deps) -> None:
     from workflows.drafts import draft_directive_from_text
 
     ran = run(draft_directive_from_text, {"text": "  "})

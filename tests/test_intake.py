@@ -16,12 +16,12 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import col, func, select
 
-from engine.bootstrap import App
 from engine.domain.model import Clear
 from engine.intake.excel import COLUMNS, SHEET
 from engine.intake.problems import ImportRefused
 from engine.intake.readers import UNIT_CSV_COLUMNS
 from engine.services import imports
+from engine.services.deps import Deps
 from engine.store.tables import (
     DirectiveRow,
     TaskCoordinatorRow,
@@ -91,7 +91,7 @@ def csv_unit(code: str, parent: str = "", **cells: str) -> dict[str, str]:
     } | cells
 
 
-def counts(app: App) -> dict[str, int]:
+def counts(app: Deps) -> dict[str, int]:
     with app.session() as session:
         return {
             str(table.__tablename__): session.exec(select(func.count()).select_from(table)).one()
@@ -99,20 +99,20 @@ def counts(app: App) -> dict[str, int]:
         }
 
 
-def unit_rows(app: App) -> list[tuple[Any, ...]]:
+def unit_rows(app: Deps) -> list[tuple[Any, ...]]:
     with app.session() as session:
         rows = session.exec(select(UnitRow).order_by(col(UnitRow.code))).all()
         return [(r.code, r.name_vi, r.parent_code, r.head_email, r.deputies) for r in rows]
 
 
-def import_directives(app: App, path: Path, *, strict: bool = False) -> imports.DirectiveImport:
+def import_directives(app: Deps, path: Path, *, strict: bool = False) -> imports.DirectiveImport:
     with app.session() as session:
         return imports.import_directives(
-            session, path, app.calendar(), T0, "coordinator", strict=strict
+            session, path, app.calendar, T0, "coordinator", strict=strict
         )
 
 
-def refused_whole(app: App, path: Path, *, strict: bool = False) -> ImportRefused:
+def refused_whole(app: Deps, path: Path, *, strict: bool = False) -> ImportRefused:
     """Import `path`, expect it refused, and check that no row was written."""
     before = counts(app)
     with pytest.raises(ImportRefused) as refusal:
@@ -121,7 +121,7 @@ def refused_whole(app: App, path: Path, *, strict: bool = False) -> ImportRefuse
     return refusal.value
 
 
-def units_refused_whole(app: App, path: Path) -> ImportRefused:
+def units_refused_whole(app: Deps, path: Path) -> ImportRefused:
     before = unit_rows(app)
     with app.session() as session, pytest.raises(ImportRefused) as refusal:
         imports.import_units(session, path, T0)
@@ -149,7 +149,7 @@ def assert_names(
 
 
 @pytest.fixture
-def stored(app: App, tmp_path: Path) -> App:
+def stored(app: Deps, tmp_path: Path) -> Deps:
     """The standard units and one directive with a coordinating unit, already imported."""
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *STANDARD_UNITS), T0)
@@ -248,7 +248,7 @@ JSON_CASES = [c for c in FILE_CASES if c.id.startswith(("bad-date", "reference")
 
 @pytest.mark.parametrize(("bad", "where", "field", "reason"), FILE_CASES)
 def test_a_bad_yaml_file_is_refused_whole_naming_file_place_field_and_reason(
-    stored: App,
+    stored: Deps,
     tmp_path: Path,
     bad: dict[str, Any],
     where: str,
@@ -265,7 +265,7 @@ def test_a_bad_yaml_file_is_refused_whole_naming_file_place_field_and_reason(
 
 @pytest.mark.parametrize(("bad", "where", "field", "reason"), JSON_CASES)
 def test_a_bad_json_file_is_refused_whole_naming_file_place_field_and_reason(
-    stored: App,
+    stored: Deps,
     tmp_path: Path,
     bad: dict[str, Any],
     where: str,
@@ -281,7 +281,7 @@ def test_a_bad_json_file_is_refused_whole_naming_file_place_field_and_reason(
 
 
 def test_a_date_typed_without_quotes_in_yaml_is_a_bad_date_not_a_crash(
-    stored: App, tmp_path: Path
+    stored: Deps, tmp_path: Path
 ) -> None:
     path = tmp_path / "directives.yaml"
     path.write_text(
@@ -310,7 +310,7 @@ def test_a_date_typed_without_quotes_in_yaml_is_a_bad_date_not_a_crash(
     )
 
 
-def test_dates_typed_without_quotes_in_yaml_are_read_as_dates(stored: App, tmp_path: Path) -> None:
+def test_dates_typed_without_quotes_in_yaml_are_read_as_dates(stored: Deps, tmp_path: Path) -> None:
     path = tmp_path / "directives.yaml"
     path.write_text(
         f"directives:\n"
@@ -337,7 +337,7 @@ def test_dates_typed_without_quotes_in_yaml_are_read_as_dates(stored: App, tmp_p
     assert (row.issued_on, deadline) == (date(2025, 11, 26), date(2025, 12, 15))
 
 
-def test_malformed_yaml_is_refused_naming_the_line(stored: App, tmp_path: Path) -> None:
+def test_malformed_yaml_is_refused_naming_the_line(stored: Deps, tmp_path: Path) -> None:
     path = tmp_path / "directives.yaml"
     path.write_text(
         "directives:\n"
@@ -356,7 +356,7 @@ def test_malformed_yaml_is_refused_naming_the_line(stored: App, tmp_path: Path) 
 
 @pytest.mark.parametrize("name", ["directives.txt", "directives.xls", "directives.csv"])
 def test_a_file_of_the_wrong_kind_is_refused_naming_the_kinds_accepted(
-    stored: App, tmp_path: Path, name: str
+    stored: Deps, tmp_path: Path, name: str
 ) -> None:
     path = tmp_path / name
     path.write_text("reference,title\n", encoding="utf-8")
@@ -367,7 +367,7 @@ def test_a_file_of_the_wrong_kind_is_refused_naming_the_kinds_accepted(
     line_naming(refusal.render("en"), name, "only .yaml, .json or .xlsx files")
 
 
-def test_a_file_with_several_problems_lists_every_one_of_them(stored: App, tmp_path: Path) -> None:
+def test_a_file_with_several_problems_lists_every_one_of_them(stored: Deps, tmp_path: Path) -> None:
     path = directives_file(
         tmp_path,
         directive(GOOD),
@@ -488,7 +488,7 @@ SHEET_CASES = [
 
 @pytest.mark.parametrize(("bad_rows", "row", "column", "reason"), SHEET_CASES)
 def test_a_bad_spreadsheet_is_refused_whole_naming_file_row_column_and_reason(
-    stored: App,
+    stored: Deps,
     tmp_path: Path,
     bad_rows: list[dict[str, Any]],
     row: int,
@@ -504,7 +504,7 @@ def test_a_bad_spreadsheet_is_refused_whole_naming_file_row_column_and_reason(
 
 
 def test_a_later_row_may_repeat_the_issue_date_as_text_or_as_a_date(
-    stored: App, tmp_path: Path
+    stored: Deps, tmp_path: Path
 ) -> None:
     path = directives_sheet(
         tmp_path,
@@ -520,7 +520,7 @@ def test_a_later_row_may_repeat_the_issue_date_as_text_or_as_a_date(
 
 
 def test_a_spreadsheet_with_several_problems_lists_every_one_of_them(
-    stored: App, tmp_path: Path
+    stored: Deps, tmp_path: Path
 ) -> None:
     path = directives_sheet(
         tmp_path,
@@ -548,7 +548,7 @@ def test_a_spreadsheet_with_several_problems_lists_every_one_of_them(
         line_naming(refusal.render("vi"), "directives.xlsx", where, column, reason)
 
 
-def test_an_unknown_column_header_is_refused_naming_it(stored: App, tmp_path: Path) -> None:
+def test_an_unknown_column_header_is_refused_naming_it(stored: Deps, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -566,7 +566,7 @@ def test_an_unknown_column_header_is_refused_naming_it(stored: App, tmp_path: Pa
 
 
 def test_a_valid_spreadsheet_imports_each_directive_with_its_tasks(
-    stored: App, tmp_path: Path
+    stored: Deps, tmp_path: Path
 ) -> None:
     path = directives_sheet(
         tmp_path,
@@ -627,7 +627,7 @@ def lacking_deliverable_and_authority(tmp_path: Path, form: str) -> tuple[Path, 
 
 @pytest.mark.parametrize("form", ["yaml", "xlsx"])
 def test_in_strict_mode_a_task_lacking_clears_refuses_the_file_naming_each_clear(
-    stored: App, tmp_path: Path, form: str
+    stored: Deps, tmp_path: Path, form: str
 ) -> None:
     path, where_vi, where_en = lacking_deliverable_and_authority(tmp_path, form)
 
@@ -644,7 +644,7 @@ def test_in_strict_mode_a_task_lacking_clears_refuses_the_file_naming_each_clear
 
 @pytest.mark.parametrize("form", ["yaml", "xlsx"])
 def test_by_default_a_task_lacking_clears_is_stored_as_a_draft_saying_what_is_missing(
-    stored: App, tmp_path: Path, form: str
+    stored: Deps, tmp_path: Path, form: str
 ) -> None:
     path, where_vi, where_en = lacking_deliverable_and_authority(tmp_path, form)
     before = counts(stored)
@@ -679,7 +679,7 @@ def test_by_default_a_task_lacking_clears_is_stored_as_a_draft_saying_what_is_mi
 
 @pytest.mark.parametrize("form", ["yaml", "xlsx"])
 def test_in_strict_mode_an_unknown_lead_unit_is_one_problem_not_also_a_missing_head(
-    stored: App, tmp_path: Path, form: str
+    stored: Deps, tmp_path: Path, form: str
 ) -> None:
     if form == "yaml":
         path = directives_file(tmp_path, directive(GOOD), directive(BAD, task(lead_unit="XX")))
@@ -695,7 +695,7 @@ def test_in_strict_mode_an_unknown_lead_unit_is_one_problem_not_also_a_missing_h
 
 
 @pytest.fixture
-def units_stored(app: App, tmp_path: Path) -> App:
+def units_stored(app: Deps, tmp_path: Path) -> Deps:
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *STANDARD_UNITS), T0)
     return app
@@ -741,7 +741,7 @@ UNIT_YAML_CASES = [
 
 @pytest.mark.parametrize(("bad", "field", "reason"), UNIT_YAML_CASES)
 def test_a_bad_units_yaml_file_is_refused_whole_naming_place_field_and_reason(
-    units_stored: App,
+    units_stored: Deps,
     tmp_path: Path,
     bad: list[dict[str, Any]],
     field: str,
@@ -790,7 +790,7 @@ UNIT_CSV_CASES = [
 
 @pytest.mark.parametrize(("bad", "field", "reason"), UNIT_CSV_CASES)
 def test_a_bad_units_csv_file_is_refused_whole_naming_row_column_and_reason(
-    units_stored: App,
+    units_stored: Deps,
     tmp_path: Path,
     bad: list[dict[str, str]],
     field: str,
@@ -805,7 +805,7 @@ def test_a_bad_units_csv_file_is_refused_whole_naming_row_column_and_reason(
 
 
 def test_a_unit_with_a_bad_email_does_not_also_orphan_the_units_under_it(
-    units_stored: App, tmp_path: Path
+    units_stored: Deps, tmp_path: Path
 ) -> None:
     path = units_file(
         tmp_path,
@@ -819,7 +819,7 @@ def test_a_unit_with_a_bad_email_does_not_also_orphan_the_units_under_it(
     assert [(p.path, p.field) for p in refusal.problems] == [("units[0]", "head.email")]
 
 
-def test_a_units_csv_reads_several_deputies_from_one_cell(app: App, tmp_path: Path) -> None:
+def test_a_units_csv_reads_several_deputies_from_one_cell(app: Deps, tmp_path: Path) -> None:
     deputies = "Nguyễn Văn A <a@example.vn>; Trần Thị B <b@example.vn>"
     path = units_csv(tmp_path, csv_unit("VP", deputies=deputies), csv_unit("TH", "VP"))
 
@@ -835,7 +835,7 @@ def test_a_units_csv_reads_several_deputies_from_one_cell(app: App, tmp_path: Pa
     ]
 
 
-def test_importing_units_again_updates_them_by_code(units_stored: App, tmp_path: Path) -> None:
+def test_importing_units_again_updates_them_by_code(units_stored: Deps, tmp_path: Path) -> None:
     path = units_file(tmp_path, RENAMED_TH, NEW_KT, name="new-units.yaml")
 
     with units_stored.session() as session:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,11 +15,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from engine.bootstrap import App
 from engine.clock import FixedClock
 from engine.scheduler import run_cycle
 from engine.services import imports
 from engine.services.delivery import deliver
+from engine.services.deps import Deps
 from engine.services.sweep import sweep
 from tests.builders import directive, directives_file, task, unit, units_file
 from tests.conftest import make_app
@@ -31,7 +32,7 @@ UNITS = (unit("VP"), unit("TH", parent="VP"), unit("PL", parent="VP"))
 
 
 @pytest.fixture
-def mailing_app(database_url: str, smtp_server: SmtpServer) -> App:
+def mailing_app(database_url: str, smtp_server: SmtpServer) -> Deps:
     application = make_app(
         database_url, ISSUED, smtp_host=smtp_server.host, smtp_port=smtp_server.port
     )
@@ -39,11 +40,11 @@ def mailing_app(database_url: str, smtp_server: SmtpServer) -> App:
     application.engine.dispose()
 
 
-def load(app: App, tmp_path: Path, *tasks: dict[str, object]) -> None:
+def load(app: Deps, tmp_path: Path, *tasks: dict[str, object]) -> None:
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *UNITS), ISSUED)
         path = directives_file(tmp_path, directive("45/TB-VPCTN", *tasks))
-        imports.import_directives(session, path, app.calendar(), ISSUED, "cv")
+        imports.import_directives(session, path, app.calendar, ISSUED, "cv")
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -51,7 +52,7 @@ def at(day: date, hour: int = 9) -> datetime:
 
 
 def test_a_sent_assignment_carries_the_task_its_deadline_and_a_calendar_file(
-    mailing_app: App, smtp_server: SmtpServer, tmp_path: Path
+    mailing_app: Deps, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     title = "<script>alert(1)</script> Xây dựng Chương trình công tác năm 2026"
     load(mailing_app, tmp_path, task(title, deadline="2025-12-15", coordinating_units=["PL"]))
@@ -79,7 +80,7 @@ def test_a_sent_assignment_carries_the_task_its_deadline_and_a_calendar_file(
 
 
 def test_sweeping_and_delivering_over_and_over_sends_each_mail_once(
-    mailing_app: App, smtp_server: SmtpServer, tmp_path: Path
+    mailing_app: Deps, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     load(
         mailing_app,
@@ -87,7 +88,7 @@ def test_sweeping_and_delivering_over_and_over_sends_each_mail_once(
         task(deadline="2025-12-15"),
         task("Việc thứ hai", deadline="2025-12-17"),
     )
-    calendar = mailing_app.calendar()
+    calendar = mailing_app.calendar
     day = date(2025, 11, 26)
     while day <= date(2025, 12, 31):
         if calendar.is_working_day(day):
@@ -104,19 +105,23 @@ def test_sweeping_and_delivering_over_and_over_sends_each_mail_once(
 
 
 def test_mail_planned_in_the_day_waits_for_office_hours_to_be_sent(
-    mailing_app: App, smtp_server: SmtpServer, tmp_path: Path
+    mailing_app: Deps, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     load(mailing_app, tmp_path, task(deadline="2025-12-15"))
     sweep(mailing_app, at(date(2025, 11, 26), 16))
-    mailing_app.clock = FixedClock(at(date(2025, 11, 26), 18))  # the office has closed
+    mailing_app = replace(
+        mailing_app, clock=FixedClock(at(date(2025, 11, 26), 18))
+    )  # the office has closed
     planned, delivered = run_cycle(mailing_app)
     assert not planned.in_office_hours
     assert delivered.outside_hours
     assert smtp_server.received == []
-    mailing_app.clock = FixedClock(at(date(2025, 11, 29), 9))  # a Saturday
+    mailing_app = replace(mailing_app, clock=FixedClock(at(date(2025, 11, 29), 9)))  # a Saturday
     run_cycle(mailing_app)
     assert smtp_server.received == []
-    mailing_app.clock = FixedClock(at(date(2025, 12, 1), 8))  # Monday, opening time
+    mailing_app = replace(
+        mailing_app, clock=FixedClock(at(date(2025, 12, 1), 8))
+    )  # Monday, opening time
     run_cycle(mailing_app)
     assert len(smtp_server.received) == 1
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from engine.bootstrap import App
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
+from engine.services.deps import Deps
 from engine.store.tables import TaskRow
 from tests.builders import directive, directives_file, unit, units_file
 from tests.conftest import make_app
@@ -27,19 +27,19 @@ LATE_EVENING = datetime(2025, 12, 2, 23, 30, tzinfo=HANOI)  # 16:30 on 02/12 in 
 OFFICE_DAY = date(2025, 12, 2)
 
 
-def load(app: App, tmp_path: Path) -> int:
+def load(app: Deps, tmp_path: Path) -> int:
     """One assigned task of TH, due 15/12/2025; its id."""
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, unit("TH")), ISSUED)
         imports.import_directives(
-            session, directives_file(tmp_path, directive()), app.calendar(), ISSUED, "cv"
+            session, directives_file(tmp_path, directive()), app.calendar, ISSUED, "cv"
         )
         [task_id] = session.exec(select(TaskRow.id)).all()
     assert task_id is not None
     return task_id
 
 
-def as_draft(app: App, task_id: int) -> int:
+def as_draft(app: Deps, task_id: int) -> int:
     """The task put back to a draft whose six clears are all there (ready to assign)."""
     with app.session() as session:
         row = session.get(TaskRow, task_id)
@@ -50,7 +50,7 @@ def as_draft(app: App, task_id: int) -> int:
     return task_id
 
 
-def mark(app: App, task_id: int) -> date | None:
+def mark(app: Deps, task_id: int) -> date | None:
     with app.session() as session:
         row = session.get(TaskRow, task_id)
         assert row is not None
@@ -59,7 +59,7 @@ def mark(app: App, task_id: int) -> date | None:
 
 @pytest.mark.parametrize("at", [JUST_AFTER_MIDNIGHT, LATE_EVENING], ids=["00:30", "23:30"])
 def test_a_task_assigned_in_the_night_is_checked_on_the_office_date(
-    app: App, tmp_path: Path, at: datetime
+    app: Deps, tmp_path: Path, at: datetime
 ) -> None:
     # the CLI and the flows pass the notifier the root built, with the office's calendar
     task_id = as_draft(app, load(app, tmp_path))
@@ -72,7 +72,7 @@ def test_a_task_assigned_in_the_night_is_checked_on_the_office_date(
 
 @pytest.mark.parametrize("at", [JUST_AFTER_MIDNIGHT, LATE_EVENING], ids=["00:30", "23:30"])
 def test_an_extension_approved_in_the_night_is_checked_on_the_office_date(
-    app: App, tmp_path: Path, at: datetime
+    app: Deps, tmp_path: Path, at: datetime
 ) -> None:
     task_id = load(app, tmp_path)
     with app.session() as session:
@@ -83,17 +83,17 @@ def test_an_extension_approved_in_the_night_is_checked_on_the_office_date(
     assert mark(app, task_id) == OFFICE_DAY
 
 
-def test_a_caller_that_mails_nothing_passes_the_calendar(app: App, tmp_path: Path) -> None:
+def test_a_caller_that_mails_nothing_passes_the_calendar(app: Deps, tmp_path: Path) -> None:
     task_id = as_draft(app, load(app, tmp_path))
     with app.session() as session:
         tasks.change_status(
             session, task_id, Status.ASSIGNED, at=JUST_AFTER_MIDNIGHT, actor="cv", note="",
-            calendar=app.calendar(),
+            calendar=app.calendar,
         )  # fmt: skip
     assert mark(app, task_id) == OFFICE_DAY
 
 
-def test_a_change_given_no_calendar_is_dated_in_the_default_zone(app: App, tmp_path: Path) -> None:
+def test_a_change_given_no_calendar_is_dated_in_the_default_zone(app: Deps, tmp_path: Path) -> None:
     task_id = as_draft(app, load(app, tmp_path))
     with app.session() as session:
         tasks.change_status(

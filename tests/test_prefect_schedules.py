@@ -115,7 +115,7 @@ def office_database(tmp: Path) -> str:
     with app.session() as session:
         imports.import_units(session, units_file(tmp, *STANDARD_UNITS), ISSUED)
         path = directives_file(tmp, directive("45/TB-VPCTN", task()))
-        imports.import_directives(session, path, app.calendar(), ISSUED, "cv")
+        imports.import_directives(session, path, app.calendar, ISSUED, "cv")
     app.engine.dispose()
     return url
 

@@ -3,12 +3,24 @@ and its deadline, in Vietnamese and in English, written out in full."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from engine.domain.categories import Category, Standing
-from engine.presenters import days_left_text, deadline_text, overdue_text, standing_text
+from engine.domain.model import Clear
+from engine.presenters import (
+    days_left_text,
+    deadline_text,
+    delivery_summary,
+    mail_kind,
+    missing_text,
+    overdue_text,
+    standing_text,
+    sweep_summary,
+)
+from engine.services.delivery import DeliveryReport
+from engine.services.sweep import SweepReport
 
 C = Category
 
@@ -142,3 +154,86 @@ def test_a_deadline_reads_with_its_recurrence_and_its_extension(
         for lang in ("vi", "en")
     )
     assert texts == (vi, en), case
+
+
+def test_what_a_draft_lacks_reads_as_the_clears_it_misses() -> None:
+    missing = (Clear.WHEN, Clear.DELIVERABLE)
+    assert (missing_text(missing, "vi"), missing_text(missing, "en")) == (
+        "thời hạn hoặc định kỳ; sản phẩm",
+        "deadline or recurrence; deliverable",
+    )
+
+
+def test_a_mail_reads_as_what_it_is_for_and_an_unknown_kind_as_itself() -> None:
+    assert (mail_kind("reminder_digest", "vi"), mail_kind("reminder_digest", "en")) == (
+        "Nhắc việc",
+        "Reminder",
+    )
+    assert mail_kind("carrier_pigeon", "vi") == "carrier_pigeon"
+
+
+SWEPT = SweepReport(
+    datetime(2026, 1, 21, 2, 0, tzinfo=UTC),
+    in_office_hours=True,
+    tasks_checked=12,
+    escalations=[(4, 1)],
+    instances=[7, 8],
+    mails=[{"kind": "reminder_digest"}, {"kind": "overdue"}, {"kind": "escalation"}],
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "report", "vi", "en"),
+    [
+        (
+            "planned",
+            SWEPT,
+            "21/01/2026 09:00: kiểm tra 12 nhiệm vụ; 3 thư vào hàng đợi; 1 lần báo cáo vượt cấp;"
+            " 2 kỳ mới của nhiệm vụ định kỳ.",
+            "21/01/2026 09:00: checked 12 tasks; 3 mails queued; 1 escalations;"
+            " 2 new recurring instances.",
+        ),
+        (
+            "a dry run",
+            SweepReport(SWEPT.now, in_office_hours=True, dry_run=True),
+            "Bản thử: 21/01/2026 09:00: kiểm tra 0 nhiệm vụ; 0 thư vào hàng đợi; 0 lần báo cáo"
+            " vượt cấp; 0 kỳ mới của nhiệm vụ định kỳ.",
+            "Dry run: 21/01/2026 09:00: checked 0 tasks; 0 mails queued; 0 escalations;"
+            " 0 new recurring instances.",
+        ),
+        (
+            "outside office hours",
+            SweepReport(SWEPT.now, in_office_hours=False),
+            "21/01/2026 09:00: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì.",
+            "21/01/2026 09:00: outside office hours or a day off — nothing planned.",
+        ),
+    ],
+)
+def test_a_sweep_reads_as_one_sentence_of_what_it_planned(
+    case: str, report: SweepReport, vi: str, en: str
+) -> None:
+    when = "21/01/2026 09:00"
+    assert (sweep_summary(report, when, "vi"), sweep_summary(report, when, "en")) == (vi, en), case
+
+
+@pytest.mark.parametrize(
+    ("case", "report", "vi", "en"),
+    [
+        (
+            "sent",
+            DeliveryReport(sent=3, retried=1, failed=2),
+            "Đã gửi 3 thư; 1 thư sẽ gửi lại sau; 2 thư không gửi được.",
+            "Sent 3; 1 will be retried; 2 failed.",
+        ),
+        (
+            "outside office hours",
+            DeliveryReport(skipped_outside_hours=4, outside_hours=True),
+            "Ngoài giờ làm việc: 4 thư chờ đến giờ làm việc.",
+            "Outside office hours: 4 mails wait for office hours.",
+        ),
+    ],
+)
+def test_a_delivery_reads_as_one_sentence_of_what_it_did(
+    case: str, report: DeliveryReport, vi: str, en: str
+) -> None:
+    assert (delivery_summary(report, "vi"), delivery_summary(report, "en")) == (vi, en), case

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from engine.bootstrap import App
 from engine.scheduler import REVIEW_JOB, build_scheduler, run_monthly_review
 from engine.services import imports
+from engine.services.deps import Deps
 from engine.store.tables import OutboxRow
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
 from tests.conftest import make_app
@@ -22,18 +22,18 @@ FIRST_OF_JANUARY = datetime(2026, 1, 1, 7, 0, tzinfo=HANOI)
 
 
 @pytest.fixture
-def office(sqlite_url: str, tmp_path: Path) -> Iterator[App]:
+def office(sqlite_url: str, tmp_path: Path) -> Iterator[Deps]:
     app = make_app(sqlite_url, FIRST_OF_JANUARY, report_dir=tmp_path / "reports")
     issued = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *STANDARD_UNITS), issued)
         path = directives_file(tmp_path, directive("45/TB-VPCTN", task()))
-        imports.import_directives(session, path, app.calendar(), issued, "cv")
+        imports.import_directives(session, path, app.calendar, issued, "cv")
     yield app
     app.engine.dispose()
 
 
-def test_the_review_job_fires_at_seven_on_the_first_in_ha_noi(office: App) -> None:
+def test_the_review_job_fires_at_seven_on_the_first_in_ha_noi(office: Deps) -> None:
     scheduler = build_scheduler(office, lambda *_: None)
     job = scheduler.get_job(REVIEW_JOB)
     assert job is not None
@@ -45,7 +45,7 @@ def test_the_review_job_fires_at_seven_on_the_first_in_ha_noi(office: App) -> No
 
 
 def test_the_scheduled_review_is_of_the_month_before_and_mails_once(
-    office: App, tmp_path: Path
+    office: Deps, tmp_path: Path
 ) -> None:
     first = run_monthly_review(office)
     assert first.review.month.iso == "2025-12"

@@ -10,39 +10,39 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlmodel import col, select
 
-from engine.bootstrap import App
 from engine.domain.categories import Category
 from engine.domain.errors import DomainError, IllegalTransition
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
+from engine.services.deps import Deps
 from engine.services.tasks import ConcurrentChange, _move
-from engine.store.db import schema_is_current
+from engine.store.db import schema_is_current, upgrade
 from engine.store.tables import TaskEventRow, TaskRow, UnitRow
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
 
 T0 = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)
 
 
-def _load(app: App, tmp_path: Path, *directives: dict[str, object]) -> None:
+def _load(app: Deps, tmp_path: Path, *directives: dict[str, object]) -> None:
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *STANDARD_UNITS), T0)
         imports.import_directives(
             session,
             directives_file(tmp_path, *(directives or (directive(),))),
-            app.calendar(),
+            app.calendar,
             T0,
             "coordinator",
         )
 
 
-def _task_id(app: App) -> int:
+def _task_id(app: Deps) -> int:
     with app.session() as session:
         task_id = session.exec(select(TaskRow.id).order_by(col(TaskRow.id))).first()
     assert task_id is not None
     return task_id
 
 
-def _events(app: App, task_id: int) -> list[TaskEventRow]:
+def _events(app: Deps, task_id: int) -> list[TaskEventRow]:
     with app.session() as session:
         return list(
             session.exec(
@@ -53,13 +53,13 @@ def _events(app: App, task_id: int) -> list[TaskEventRow]:
         )
 
 
-def test_migrations_bring_a_fresh_database_to_the_current_schema(app: App) -> None:
+def test_migrations_bring_a_fresh_database_to_the_current_schema(app: Deps) -> None:
     assert schema_is_current(app.engine)
-    app.migrate()  # a second run is harmless
+    upgrade(app.engine)  # a second run is harmless
     assert schema_is_current(app.engine)
 
 
-def test_timestamps_come_back_aware_in_utc(app: App, tmp_path: Path) -> None:
+def test_timestamps_come_back_aware_in_utc(app: Deps, tmp_path: Path) -> None:
     hanoi = timezone(timedelta(hours=7))
     with app.session() as session:
         session.add(
@@ -73,7 +73,7 @@ def test_timestamps_come_back_aware_in_utc(app: App, tmp_path: Path) -> None:
     assert row.updated_at.utcoffset() == timedelta(0)
 
 
-def test_a_naive_timestamp_is_refused(app: App) -> None:
+def test_a_naive_timestamp_is_refused(app: Deps) -> None:
     with app.session() as session:
         session.add(UnitRow(code="X", name_vi="Vụ X", updated_at=datetime(2025, 12, 1, 8, 30)))  # noqa: DTZ001
         with pytest.raises(StatementError, match="naive datetime"):
@@ -81,7 +81,7 @@ def test_a_naive_timestamp_is_refused(app: App) -> None:
 
 
 def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     _load(
         app,
@@ -93,7 +93,7 @@ def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(
         ),
     )
     with app.session() as session:
-        detail = tasks.task_detail(session, _task_id(app), app.calendar(), T0)
+        detail = tasks.task_detail(session, _task_id(app), app.calendar, T0)
     assert detail.directive.reference == "45/TB-VPCTN"
     assert detail.directive.issued_on == date(2025, 11, 26)
     assert detail.task.title == "Xây dựng Chương trình công tác năm 2026"
@@ -106,7 +106,7 @@ def test_an_imported_directive_round_trips_with_its_tasks_and_coordinators(
 
 
 def test_a_working_day_deadline_is_resolved_on_the_calendar_at_import(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     # issued Fri 13/02/2026; 16–20/02 is Tết: three working days later is Wed 25/02
     _load(
@@ -123,7 +123,7 @@ def test_a_working_day_deadline_is_resolved_on_the_calendar_at_import(
     assert row.deadline_working_days == 3
 
 
-def test_a_status_change_is_recorded_in_the_audit_trail(app: App, tmp_path: Path) -> None:
+def test_a_status_change_is_recorded_in_the_audit_trail(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     at = datetime(2025, 12, 1, 3, 0, tzinfo=UTC)
@@ -137,7 +137,7 @@ def test_a_status_change_is_recorded_in_the_audit_trail(app: App, tmp_path: Path
     )  # fmt: skip
 
 
-def test_an_illegal_move_names_both_states_and_changes_nothing(app: App, tmp_path: Path) -> None:
+def test_an_illegal_move_names_both_states_and_changes_nothing(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     with (
@@ -154,7 +154,7 @@ def test_an_illegal_move_names_both_states_and_changes_nothing(app: App, tmp_pat
 
 
 def test_completion_by_the_end_of_the_deadline_day_counts_as_on_time(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
@@ -178,12 +178,14 @@ def test_completion_by_the_end_of_the_deadline_day_counts_as_on_time(
         )
     with app.session() as session:
         line = tasks.task_detail(
-            session, task_id, app.calendar(), datetime(2026, 1, 5, tzinfo=UTC)
+            session, task_id, app.calendar, datetime(2026, 1, 5, tzinfo=UTC)
         ).line
     assert line.standing.category is Category.COMPLETED_ON_TIME
 
 
-def test_an_extension_keeps_the_original_deadline_and_both_events(app: App, tmp_path: Path) -> None:
+def test_an_extension_keeps_the_original_deadline_and_both_events(
+    app: Deps, tmp_path: Path
+) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     at = datetime(2025, 12, 10, 3, tzinfo=UTC)
@@ -209,7 +211,7 @@ def test_an_extension_keeps_the_original_deadline_and_both_events(app: App, tmp_
 
 
 def test_an_extension_to_an_earlier_day_is_refused_and_changes_nothing(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
@@ -221,7 +223,7 @@ def test_an_extension_to_an_earlier_day_is_refused_and_changes_nothing(
     assert len(_events(app, task_id)) == 1
 
 
-def test_a_refused_extension_keeps_the_deadline(app: App, tmp_path: Path) -> None:
+def test_a_refused_extension_keeps_the_deadline(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     with app.session() as session:
@@ -234,7 +236,7 @@ def test_a_refused_extension_keeps_the_deadline(app: App, tmp_path: Path) -> Non
     assert _events(app, task_id)[-1].payload["decision"] == "refused"
 
 
-def test_a_change_dated_before_the_last_event_is_refused(app: App, tmp_path: Path) -> None:
+def test_a_change_dated_before_the_last_event_is_refused(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     with app.session() as session, pytest.raises(DomainError, match="sớm hơn thay đổi gần nhất"):
         tasks.change_status(
@@ -247,7 +249,7 @@ def test_a_change_dated_before_the_last_event_is_refused(app: App, tmp_path: Pat
         )
 
 
-def test_the_audit_trail_cannot_be_edited_or_deleted(app: App, tmp_path: Path) -> None:
+def test_the_audit_trail_cannot_be_edited_or_deleted(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     for statement in ("UPDATE task_event SET reason = 'sửa'", "DELETE FROM task_event"):
         with (
@@ -258,7 +260,7 @@ def test_the_audit_trail_cannot_be_edited_or_deleted(app: App, tmp_path: Path) -
     assert len(_events(app, _task_id(app))) == 1
 
 
-def test_a_move_claimed_by_someone_else_first_is_detected(app: App, tmp_path: Path) -> None:
+def test_a_move_claimed_by_someone_else_first_is_detected(app: Deps, tmp_path: Path) -> None:
     _load(app, tmp_path)
     task_id = _task_id(app)
     with app.session() as first, app.session() as second:
@@ -274,7 +276,7 @@ def test_a_move_claimed_by_someone_else_first_is_detected(app: App, tmp_path: Pa
     assert row.status == "in_progress"
 
 
-def test_tasks_can_be_listed_by_unit_status_and_overdue(app: App, tmp_path: Path) -> None:
+def test_tasks_can_be_listed_by_unit_status_and_overdue(app: Deps, tmp_path: Path) -> None:
     _load(
         app,
         tmp_path,
@@ -287,7 +289,7 @@ def test_tasks_can_be_listed_by_unit_status_and_overdue(app: App, tmp_path: Path
     )
     now = datetime(2025, 12, 20, 3, tzinfo=UTC)
     with app.session() as session:
-        calendar = app.calendar()
+        calendar = app.calendar
         overdue = tasks.list_tasks(session, calendar, now, overdue_only=True)
         by_unit = tasks.list_tasks(session, calendar, now, unit="pl")
         assigned = tasks.list_tasks(session, calendar, now, status=Status.ASSIGNED)

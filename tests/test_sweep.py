@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,9 +14,9 @@ import pytest
 from sqlalchemy import event, func
 from sqlmodel import col, select
 
-from engine.bootstrap import App
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
+from engine.services.deps import Deps
 from engine.services.sweep import sweep
 from engine.store.tables import NoticeRow, OutboxRow, TaskEventRow, TaskRow
 from tests.builders import directive, directives_file, task, unit, units_file
@@ -38,19 +39,19 @@ def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
 
 
-def load(app: App, tmp_path: Path, *directives: dict[str, object]) -> None:
+def load(app: Deps, tmp_path: Path, *directives: dict[str, object]) -> None:
     with app.session() as session:
         imports.import_units(session, units_file(tmp_path, *UNITS), ISSUED)
         imports.import_directives(
             session,
             directives_file(tmp_path, *(directives or (directive(),))),
-            app.calendar(),
+            app.calendar,
             ISSUED,
             "cv",
         )
 
 
-def notices(app: App) -> list[tuple[str, int]]:
+def notices(app: Deps) -> list[tuple[str, int]]:
     with app.session() as session:
         rows = session.exec(
             select(NoticeRow.kind, NoticeRow.level).order_by(col(NoticeRow.id))
@@ -58,13 +59,13 @@ def notices(app: App) -> list[tuple[str, int]]:
     return [(kind, level) for kind, level in rows]
 
 
-def outbox(app: App) -> list[OutboxRow]:
+def outbox(app: Deps) -> list[OutboxRow]:
     with app.session() as session:
         return list(session.exec(select(OutboxRow).order_by(col(OutboxRow.id))))
 
 
-def working_days(app: App, first: date, last: date) -> list[date]:
-    calendar = app.calendar()
+def working_days(app: Deps, first: date, last: date) -> list[date]:
+    calendar = app.calendar
     days, day = [], first
     while day <= last:
         if calendar.is_working_day(day):
@@ -73,7 +74,7 @@ def working_days(app: App, first: date, last: date) -> list[date]:
     return days
 
 
-def test_running_the_sweep_twice_plans_each_notice_once(app: App, tmp_path: Path) -> None:
+def test_running_the_sweep_twice_plans_each_notice_once(app: Deps, tmp_path: Path) -> None:
     load(app, tmp_path)
     first = sweep(app, at(date(2025, 11, 26), 10))
     second = sweep(app, at(date(2025, 11, 26), 10))
@@ -84,7 +85,7 @@ def test_running_the_sweep_twice_plans_each_notice_once(app: App, tmp_path: Path
 
 
 def test_a_task_hears_each_reminder_once_as_its_deadline_comes_and_goes(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     # deadline Mon 15/12/2025; reminders 7, 3, 1 working days before, on the day, then every 2
     load(app, tmp_path)
@@ -173,7 +174,7 @@ PLANNED_BY_PRIORITY = {
 
 @pytest.mark.parametrize("priority", list(PLANNED_BY_PRIORITY))
 def test_each_priority_hears_its_own_reminders_and_ladder_on_the_working_calendar(
-    app: App, tmp_path: Path, priority: str
+    app: Deps, tmp_path: Path, priority: str
 ) -> None:
     load(app, tmp_path, ACROSS_NEW_YEAR | {"priority": priority})
     seen: dict[date, list[tuple[str, int]]] = {}
@@ -188,7 +189,7 @@ def test_each_priority_hears_its_own_reminders_and_ladder_on_the_working_calenda
     assert seen == PLANNED_BY_PRIORITY[priority]
 
 
-def test_each_escalation_level_is_reached_once_and_recorded(app: App, tmp_path: Path) -> None:
+def test_each_escalation_level_is_reached_once_and_recorded(app: Deps, tmp_path: Path) -> None:
     load(app, tmp_path)
     for day in working_days(app, date(2025, 12, 16), date(2026, 1, 20)):
         sweep(app, at(day))
@@ -235,7 +236,7 @@ def test_each_escalation_level_is_reached_once_and_recorded(app: App, tmp_path: 
     ],
 )
 def test_nothing_is_planned_outside_office_hours_or_on_a_day_off(
-    app: App, tmp_path: Path, moment: datetime, why: str
+    app: Deps, tmp_path: Path, moment: datetime, why: str
 ) -> None:
     load(app, tmp_path)
     report = sweep(app, moment)
@@ -245,7 +246,7 @@ def test_nothing_is_planned_outside_office_hours_or_on_a_day_off(
 
 
 def test_a_make_up_working_saturday_is_a_working_day_for_the_sweep(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     load(app, tmp_path, directive(issued_on="2026-01-05", tasks=[task(deadline="2026-01-20")]))
     report = sweep(app, at(date(2026, 1, 10)))  # Sat 10/01/2026, worked in exchange for 02/01
@@ -253,7 +254,7 @@ def test_a_make_up_working_saturday_is_a_working_day_for_the_sweep(
     assert notices(app) == [("assignment", 0), ("before", 7)]
 
 
-def test_one_digest_per_recipient_lists_all_their_due_items(app: App, tmp_path: Path) -> None:
+def test_one_digest_per_recipient_lists_all_their_due_items(app: Deps, tmp_path: Path) -> None:
     load(
         app,
         tmp_path,
@@ -277,7 +278,7 @@ def test_one_digest_per_recipient_lists_all_their_due_items(app: App, tmp_path: 
         assert title in th.body_html
 
 
-def test_a_completed_task_hears_nothing_more(app: App, tmp_path: Path) -> None:
+def test_a_completed_task_hears_nothing_more(app: Deps, tmp_path: Path) -> None:
     load(app, tmp_path)
     sweep(app, at(date(2025, 11, 26)))
     with app.session() as session:
@@ -293,7 +294,7 @@ def test_a_completed_task_hears_nothing_more(app: App, tmp_path: Path) -> None:
     assert [m.kind for m in outbox(app)] == ["assignment"]
 
 
-def test_a_completion_decision_is_mailed_with_the_change(app: App, tmp_path: Path) -> None:
+def test_a_completion_decision_is_mailed_with_the_change(app: Deps, tmp_path: Path) -> None:
     load(app, tmp_path)
     with app.session() as session:
         notifier = app.notifier()
@@ -315,7 +316,7 @@ def test_a_completion_decision_is_mailed_with_the_change(app: App, tmp_path: Pat
 
 
 def test_an_extension_rearms_reminders_for_the_new_deadline_and_starts_a_new_ladder(
-    app: App, tmp_path: Path
+    app: Deps, tmp_path: Path
 ) -> None:
     load(app, tmp_path)
     for day in working_days(app, date(2025, 12, 16), date(2025, 12, 19)):
@@ -342,7 +343,7 @@ def test_an_extension_rearms_reminders_for_the_new_deadline_and_starts_a_new_lad
     assert any(m.kind == "extension_decision" for m in outbox(app))
 
 
-def test_a_monthly_obligation_gets_its_next_period_once(app: App, tmp_path: Path) -> None:
+def test_a_monthly_obligation_gets_its_next_period_once(app: Deps, tmp_path: Path) -> None:
     load(
         app,
         tmp_path,
@@ -366,7 +367,7 @@ def test_a_monthly_obligation_gets_its_next_period_once(app: App, tmp_path: Path
     assert rows[1].series_id == rows[0].id
 
 
-def test_a_dry_run_writes_nothing(app: App, tmp_path: Path) -> None:
+def test_a_dry_run_writes_nothing(app: Deps, tmp_path: Path) -> None:
     load(app, tmp_path)
     report = sweep(app, at(date(2025, 12, 18)), dry_run=True)
     assert report.dry_run
@@ -375,51 +376,39 @@ def test_a_dry_run_writes_nothing(app: App, tmp_path: Path) -> None:
     assert outbox(app) == []
 
 
-#: the claim's first step: reading the open tasks whose mark has come (see `_claim_due`)
-READ_DUE = (
-    "FROM task JOIN directive ON directive.id = task.directive_id WHERE task.next_check_on <="
-)
-
-
 def _sweep_in_another_process(
-    url: str, moment: datetime, barrier: object, reads: object, results: object
+    url: str, moment: datetime, barrier: object, started: object, results: object
 ) -> None:
-    """Sweep, the two processes meeting right before each reads what is due; report the
-    mail planned and how many of the two had read what is due when this one committed."""
+    """Sweep, the processes meeting right before each sweep's first statement; report
+    the mail planned and how many of them had started when this one committed."""
     from tests.conftest import make_app
 
     application = make_app(url)
     seen: dict[str, int] = {}
 
-    def read_due(statement: str) -> bool:
-        return "read" not in seen and READ_DUE in " ".join(statement.split())
-
     @event.listens_for(application.engine, "before_cursor_execute")
-    def meet(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if read_due(statement):
-            # if the other never comes, go on alone: the count at commit says so
+    def meet(*_: object) -> None:
+        if "started" not in seen:
+            # if the others never come, go on alone: the count at commit says so
             with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=60)  # type: ignore[attr-defined]
-
-    @event.listens_for(application.engine, "after_cursor_execute")
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if read_due(statement):
-            with reads.get_lock():  # type: ignore[attr-defined]
-                reads.value += 1  # type: ignore[attr-defined]
-                seen["read"] = reads.value  # type: ignore[attr-defined]
+            with started.get_lock():  # type: ignore[attr-defined]
+                started.value += 1  # type: ignore[attr-defined]
+                seen["started"] = started.value  # type: ignore[attr-defined]
 
     @event.listens_for(application.engine, "commit")
     def committed(_conn: object) -> None:
-        if "read" in seen:
-            seen.setdefault("reads_at_commit", reads.value)  # type: ignore[attr-defined]
+        if "started" in seen:
+            seen.setdefault("started_at_commit", started.value)  # type: ignore[attr-defined]
 
     report = sweep(application, moment)
     application.engine.dispose()
-    results.put((len(report.mails), seen.get("reads_at_commit")))  # type: ignore[attr-defined]
+    results.put((len(report.mails), seen.get("started_at_commit")))  # type: ignore[attr-defined]
 
 
-def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
-    app: App, tmp_path: Path, database_url: str
+@pytest.mark.parametrize("sweeps", [2, 3])
+def test_sweeps_started_together_in_several_processes_plan_exactly_the_mail_of_one(
+    app: Deps, tmp_path: Path, database_url: str, sweeps: int
 ) -> None:
     load(
         app,
@@ -434,13 +423,13 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     )
     sweep(app, at(date(2025, 11, 26)))  # assignments out of the way
     context = multiprocessing.get_context("spawn")
-    barrier, reads, queue = context.Barrier(2), context.Value("i", 0), context.Queue()
+    barrier, started, queue = context.Barrier(sweeps), context.Value("i", 0), context.Queue()
     moment = at(date(2025, 12, 18))
     workers = [
         context.Process(
-            target=_sweep_in_another_process, args=(database_url, moment, barrier, reads, queue)
+            target=_sweep_in_another_process, args=(database_url, moment, barrier, started, queue)
         )
-        for _ in range(2)
+        for _ in range(sweeps)
     ]
     for worker in workers:
         worker.start()
@@ -448,8 +437,8 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
-    # the runs overlapped: each committed only after both had read what was due
-    assert [reads_at_commit for _, reads_at_commit in results] == [2, 2]
+    # the runs overlapped: each committed only after all of them had started
+    assert [at_commit for _, at_commit in results] == [sweeps] * sweeps
     with app.session() as session:
         per_key = session.exec(
             select(NoticeRow.task_id, NoticeRow.kind, NoticeRow.level, func.count()).group_by(
@@ -464,6 +453,75 @@ def test_two_sweeps_started_together_in_two_processes_plan_each_notice_once(
     assert all(count == 1 for *_, count in per_key)
     assert sorted((kind, level) for _, kind, level, _ in per_key).count(("escalation", 1)) == 40
     assert escalation_events == 40  # one level-1 event per task, not two
-    assert sum(mails for mails, _ in results) == len(
-        [m for m in outbox(app) if m.kind != "assignment"]
-    )
+    # the mail of one sweep: one mail per recipient and kind, whoever planned it
+    planned = [(m.to_email, m.kind) for m in outbox(app) if m.kind != "assignment"]
+    assert sorted(planned) == [
+        ("pl@example.vn", "escalation"),
+        ("pl@example.vn", "overdue"),
+        ("th@example.vn", "escalation"),
+        ("th@example.vn", "overdue"),
+    ]
+    assert sum(mails for mails, _ in results) == len(planned)
+
+
+#: the claim's first step: reading the open tasks whose mark has come (see `_claim_due`)
+READ_DUE = (
+    "FROM task JOIN directive ON directive.id = task.directive_id WHERE task.next_check_on <="
+)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_second_sweep_reads_what_is_due_only_after_the_first_has_committed(
+    tmp_path: Path, postgres_server: str
+) -> None:
+    """Two sweeps reading at the same moment with SKIP LOCKED would each lock a part of
+    the due tasks and mail each head twice; one waits for the other instead. The first
+    holds its transaction open after its read until the second has started, and a while
+    more: the second's read comes after the first's commit."""
+    from tests.conftest import make_app
+    from tests.pg import throwaway_database
+
+    with throwaway_database(postgres_server) as url:
+        first, second = make_app(url), make_app(url)
+        load(first, tmp_path)
+        sweep(first, at(date(2025, 11, 26)))  # assignments out of the way
+        moment = at(date(2025, 12, 18))
+        first_read, second_started = threading.Event(), threading.Event()
+        times: dict[str, float] = {}
+
+        def reads_due(statement: str) -> bool:
+            return READ_DUE in " ".join(statement.split())
+
+        @event.listens_for(first.engine, "after_cursor_execute")
+        def hold(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if reads_due(statement):
+                first_read.set()
+                assert second_started.wait(timeout=30)
+                time.sleep(0.5)  # time enough for the second to read, were it free to
+
+        @event.listens_for(first.engine, "commit")
+        def committed(_conn: object) -> None:
+            times.setdefault("first committed", time.monotonic())
+
+        @event.listens_for(second.engine, "before_cursor_execute")
+        def starting(*_: object) -> None:
+            second_started.set()
+
+        @event.listens_for(second.engine, "after_cursor_execute")
+        def read(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if reads_due(statement):
+                times.setdefault("second read", time.monotonic())
+
+        reports: dict[str, int] = {}
+        sweeping = threading.Thread(
+            target=lambda: reports.setdefault("first", len(sweep(first, moment).mails))
+        )
+        sweeping.start()
+        assert first_read.wait(timeout=30)
+        reports["second"] = len(sweep(second, moment).mails)
+        sweeping.join(timeout=60)
+        first.engine.dispose()
+        second.engine.dispose()
+    assert times["second read"] > times["first committed"]
+    assert reports["first"] > 0
+    assert reports["second"] == 0

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import event, update
 from sqlmodel import col, select
 
-from engine.bootstrap import App
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
+from engine.services.deps import Deps
 from engine.services.sweep import SweepReport, sweep
 from engine.store.tables import NoticeRow, OutboxRow, TaskRow
 from tests.builders import directive, directives_file, unit, units_file
@@ -39,7 +39,7 @@ def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def office(sqlite_url: str, tmp_path: Path) -> Iterator[App]:
+def office(sqlite_url: str, tmp_path: Path) -> Iterator[Deps]:
     """One assigned task of TH, due 15/12/2025, its assignment already mailed."""
     app = make_app(sqlite_url)
     with app.session() as session:
@@ -47,7 +47,7 @@ def office(sqlite_url: str, tmp_path: Path) -> Iterator[App]:
             session, units_file(tmp_path, unit("VP"), unit("TH", parent="VP")), ISSUED
         )
         imports.import_directives(
-            session, directives_file(tmp_path, directive()), app.calendar(), ISSUED, "cv"
+            session, directives_file(tmp_path, directive()), app.calendar, ISSUED, "cv"
         )
     sweep(app, at(date(2025, 11, 26), 10))
     yield app
@@ -55,7 +55,7 @@ def office(sqlite_url: str, tmp_path: Path) -> Iterator[App]:
 
 
 @contextmanager
-def before_the_claim(app: App, action: Callable[[], object]) -> Iterator[list[bool]]:
+def before_the_claim(app: Deps, action: Callable[[], object]) -> Iterator[list[bool]]:
     """Run `action` (in its own session, committed) once, just before a sweep moves the
     marks it has read."""
     fired: list[bool] = []
@@ -72,39 +72,39 @@ def before_the_claim(app: App, action: Callable[[], object]) -> Iterator[list[bo
         event.remove(app.engine, "before_cursor_execute", hook)
 
 
-def task_id(app: App) -> int:
+def task_id(app: Deps) -> int:
     with app.session() as session:
         [found] = session.exec(select(TaskRow.id)).all()
     assert found is not None
     return found
 
 
-def mark(app: App) -> date | None:
+def mark(app: Deps) -> date | None:
     with app.session() as session:
         row = session.get(TaskRow, task_id(app))
         assert row is not None
         return row.next_check_on
 
 
-def set_mark(app: App, day: date) -> None:
+def set_mark(app: Deps, day: date) -> None:
     """The mark as the last sweep left it."""
     with app.session() as session:
         session.execute(update(TaskRow).values(next_check_on=day))
         session.commit()
 
 
-def notices(app: App) -> list[tuple[str, int, date]]:
+def notices(app: Deps) -> list[tuple[str, int, date]]:
     with app.session() as session:
         rows = session.exec(select(NoticeRow).order_by(col(NoticeRow.id))).all()
     return [(n.kind, n.level, n.key_day) for n in rows]
 
 
-def mail_kinds(app: App) -> list[str]:
+def mail_kinds(app: Deps) -> list[str]:
     with app.session() as session:
         return [m.kind for m in session.exec(select(OutboxRow).order_by(col(OutboxRow.id)))]
 
 
-def test_a_task_completed_while_the_sweep_ran_hears_nothing_from_it(office: App) -> None:
+def test_a_task_completed_while_the_sweep_ran_hears_nothing_from_it(office: Deps) -> None:
     day = date(2025, 12, 16)  # one working day overdue: the sweep read an overdue task
     set_mark(office, day)
 
@@ -125,7 +125,7 @@ def test_a_task_completed_while_the_sweep_ran_hears_nothing_from_it(office: App)
 
 
 def test_an_extension_approved_while_the_sweep_ran_is_not_escalated_against_the_old_deadline(
-    office: App,
+    office: Deps,
 ) -> None:
     # on 18/12 the task is 3 working days overdue: an overdue notice and escalation level 1;
     # the extension approved meanwhile marks the task for that same day, as the sweep found it
@@ -136,7 +136,7 @@ def test_an_extension_approved_while_the_sweep_ran_is_not_escalated_against_the_
         with office.session() as session:
             tasks.extend(
                 session, task_id(office), until=date(2026, 1, 15), reason="Chờ số liệu",
-                at=at(day, 8, 30), actor="ld", calendar=office.calendar(),
+                at=at(day, 8, 30), actor="ld", calendar=office.calendar,
             )  # fmt: skip
 
     with before_the_claim(office, extended) as fired:
@@ -152,7 +152,7 @@ def test_an_extension_approved_while_the_sweep_ran_is_not_escalated_against_the_
     assert mark(office) == date(2026, 1, 7)
 
 
-def test_of_two_sweeps_at_once_each_notice_is_planned_and_mailed_once(office: App) -> None:
+def test_of_two_sweeps_at_once_each_notice_is_planned_and_mailed_once(office: Deps) -> None:
     # the other sweep read the same row at the same instant: whichever plans, the notices'
     # unique keys let one mail through
     day = date(2025, 12, 16)

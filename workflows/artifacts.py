@@ -19,24 +19,30 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.context import FlowRunContext
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.lifecycle import Status
 from engine.i18n import (
-    KIND_LABEL,
     category_label,
     pick,
     short_date,
     status_label,
     word,
 )
-from engine.presenters import deadline_text, standing_text
+from engine.presenters import (
+    deadline_text,
+    delivery_summary,
+    mail_kind,
+    missing_text,
+    standing_text,
+    sweep_summary,
+)
 from engine.services.delivery import DeliveryReport
 from engine.services.sweep import SweepReport
 from engine.services.tasks import TaskLine, list_tasks
-from engine.store.tables import DirectiveRow, NoticeRow, OutboxRow, TaskRow
+from engine.store import reads
 
 #: most rows a run's table shows; the rest are counted ("… and 12 more")
 MAX_ROWS = 200
@@ -57,6 +63,10 @@ LABELS = {
 
 def label(key: str, lang: str) -> str:
     return pick(LABELS[key], lang) if key in LABELS else word(key, lang)
+
+
+def headers_of(*keys: str, lang: str) -> list[str]:
+    return [label(key, lang) for key in keys]
 
 
 # -- names ---------------------------------------------------------------------------
@@ -166,6 +176,13 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def section(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[object]], total: int, lang: str
+) -> str:
+    """A titled table of at most MAX_ROWS `rows` out of `total`, the rest counted."""
+    return f"### {title}\n\n" + md_table(headers, rows) + _more(total, lang)
+
+
 def _more(total: int, lang: str) -> str:
     left = total - MAX_ROWS
     if left <= 0:
@@ -182,8 +199,7 @@ def unit_text(code: str | None, name: str) -> str:
 def task_text(line: TaskLine, lang: str) -> str:
     text = f"{line.number}. {line.title}" if line.number else line.title
     if line.missing:
-        missing = "; ".join(m.label_en if lang == "en" else m.label_vi for m in line.missing)
-        text += f" — {word('missing', lang)} {missing}"
+        text += f" — {word('missing', lang)} {missing_text(line.missing, lang)}"
     return text
 
 
@@ -212,7 +228,7 @@ def directive_table(
 ) -> Table:
     """The directive's tasks and where each stands at `now`: the artifact keyed by its
     reference, a new version at every run that touches it."""
-    directive = session.exec(select(DirectiveRow).where(DirectiveRow.reference == reference)).one()
+    directive = reads.directive(session, reference)
     lines = list_tasks(session, calendar, now, reference=reference)
     counts = " · ".join(
         f"{category_label(c, lang)}: {n}"
@@ -239,15 +255,6 @@ def directive_tables(
     lang: str,
 ) -> list[Table | Markdown]:
     return [directive_table(session, calendar, now, r, lang) for r in sorted(set(references))]
-
-
-def reference_of(session: Session, task_id: int) -> str:
-    """The reference number of the directive a task belongs to."""
-    task = session.get(TaskRow, task_id)
-    assert task is not None
-    directive = session.get(DirectiveRow, task.directive_id)
-    assert directive is not None
-    return directive.reference
 
 
 # -- an import ---------------------------------------------------------------------------
@@ -286,38 +293,11 @@ def import_table(
 def touched_references(session: Session, report: SweepReport) -> list[str]:
     """Directives with a task this sweep said something about: a notice in one of the
     mails it queued, an escalation, a new recurring instance, or no address."""
-    outbox_ids = [m["id"] for m in report.mails]
     task_ids = {t for t, _ in report.escalations} | set(report.instances) | set(report.unaddressed)
-    if outbox_ids:
-        task_ids |= set(
-            session.exec(
-                select(NoticeRow.task_id).where(col(NoticeRow.outbox_id).in_(outbox_ids))
-            ).all()
-        )
-    if not task_ids:
-        return []
-    rows = session.exec(
-        select(DirectiveRow.reference)
-        .join(TaskRow, col(TaskRow.directive_id) == col(DirectiveRow.id))
-        .where(col(TaskRow.id).in_(sorted(task_ids)))
-        .distinct()
-    ).all()
-    return sorted(rows)
+    return reads.references_touched(session, task_ids, [m["id"] for m in report.mails])
 
 
-def _task_facts(session: Session, ids: Iterable[int]) -> dict[int, tuple[TaskRow, str]]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = session.exec(
-        select(TaskRow, DirectiveRow.reference)
-        .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
-        .where(col(TaskRow.id).in_(wanted))
-    ).all()
-    return {t.id: (t, ref) for t, ref in rows if t.id is not None}
-
-
-def _deadline_of(task: TaskRow, lang: str) -> str:
+def _deadline_of(task: reads.TaskFacts, lang: str) -> str:
     return deadline_text(task.deadline, lang, recurrence=task.recurrence)
 
 
@@ -326,86 +306,42 @@ def sweep_markdown(
 ) -> Markdown:
     """What one sweep planned: the mail queued, each escalation, new recurring tasks,
     and tasks whose notice found no address."""
-    when = local(report.now, zone)
+    summary = sweep_summary(report, local(report.now, zone), lang)
     if not report.in_office_hours:
-        text = (
-            f"{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì."
-            if lang == "vi"
-            else f"{when}: outside office hours or a day off — nothing planned."
-        )
-        return Markdown(key, f"## {text}")
-    prefix = ("Bản thử: " if lang == "vi" else "Dry run: ") if report.dry_run else ""
-    summary = prefix + (
-        f"{when}: kiểm tra {report.tasks_checked} nhiệm vụ; {len(report.mails)} thư vào hàng đợi; "
-        f"{len(report.escalations)} lần báo cáo vượt cấp; {len(report.instances)} kỳ mới của nhiệm vụ định kỳ."
-        if lang == "vi"
-        else f"{when}: checked {report.tasks_checked} tasks; {len(report.mails)} mails queued; "
-        f"{len(report.escalations)} escalations; {len(report.instances)} new recurring instances."
-    )
+        return Markdown(key, f"## {summary}")
     parts = [f"## {summary}"]
     if report.mails:
         title = "Thư vào hàng đợi" if lang == "vi" else "Mail queued"
-        rows = [
-            (
-                pick(KIND_LABEL.get(m["kind"], (m["kind"], m["kind"])), lang),
-                m["to"],
-                ", ".join(m["cc"]),
-                m["items"],
-                m["subject"],
-            )
+        headers = headers_of("kind", "to", "cc", "items", "subject", lang=lang)
+        rows: list[tuple[object, ...]] = [
+            (mail_kind(m["kind"], lang), m["to"], ", ".join(m["cc"]), m["items"], m["subject"])
             for m in report.mails[:MAX_ROWS]
         ]
-        headers = [word("kind", lang), *(label(k, lang) for k in ("to", "cc", "items", "subject"))]
-        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.mails), lang))
-    facts = _task_facts(
-        session,
-        [t for t, _ in report.escalations] + report.instances + report.unaddressed,
+        parts.append(section(title, headers, rows, len(report.mails), lang))
+    facts = reads.task_facts(
+        session, [t for t, _ in report.escalations] + report.instances + report.unaddressed
     )
     if report.escalations:
         title = "Báo cáo vượt cấp" if lang == "vi" else "Escalations"
-        headers = [
-            word("reference", lang),
-            word("id", lang),
-            word("task", lang),
-            word("lead_unit", lang),
-            word("deadline", lang),
-            label("level", lang),
+        headers = headers_of("reference", "id", "task", "lead_unit", "deadline", "level", lang=lang)
+        escalated = [(facts[i], level) for i, level in report.escalations[:MAX_ROWS]]
+        rows = [
+            (f.reference, f.id, f.title, f.lead_unit or "—", _deadline_of(f, lang), level)
+            for f, level in escalated
         ]
-        rows = []
-        for task_id, level in report.escalations[:MAX_ROWS]:
-            task, reference = facts[task_id]
-            rows.append(
-                (
-                    reference,
-                    task_id,
-                    task.title,
-                    task.lead_unit or "—",
-                    _deadline_of(task, lang),
-                    level,
-                )
-            )
-        parts.append(
-            f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.escalations), lang)
-        )
+        parts.append(section(title, headers, rows, len(report.escalations), lang))
     if report.instances:
         title = "Kỳ mới của nhiệm vụ định kỳ" if lang == "vi" else "New recurring instances"
-        headers = [
-            word("reference", lang),
-            word("id", lang),
-            word("task", lang),
-            word("deadline", lang),
-        ]
+        headers = headers_of("reference", "id", "task", "deadline", lang=lang)
         rows = [
-            (facts[i][1], i, facts[i][0].title, _deadline_of(facts[i][0], lang))
+            (facts[i].reference, i, facts[i].title, _deadline_of(facts[i], lang))
             for i in report.instances[:MAX_ROWS]
         ]
-        parts.append(
-            f"### {title}\n\n" + md_table(headers, rows) + _more(len(report.instances), lang)
-        )
+        parts.append(section(title, headers, rows, len(report.instances), lang))
     if report.unaddressed:
         title = "Không có địa chỉ người nhận" if lang == "vi" else "No recipient address"
         lines = [
-            f"- {facts[i][1]}, {word('task', lang).lower()} {i}: {facts[i][0].title}"
+            f"- {facts[i].reference}, {word('task', lang).lower()} {i}: {facts[i].title}"
             for i in sorted(set(report.unaddressed))
         ]
         parts.append(f"### {title}\n\n" + "\n".join(lines))
@@ -426,70 +362,35 @@ def delivery_markdown(
 ) -> Markdown:
     """What one delivery did: the mail sent, and the mail that could not be (failed for
     good, or waiting to be retried) with the server's reply."""
+    summary = delivery_summary(report, lang)
     if report.outside_hours:
-        text = (
-            f"Ngoài giờ làm việc: {report.skipped_outside_hours} thư chờ đến giờ làm việc."
-            if lang == "vi"
-            else f"Outside office hours: {report.skipped_outside_hours} mails wait for office hours."
-        )
-        return Markdown(key, f"## {text}")
-    summary = (
-        f"Đã gửi {report.sent} thư; {report.retried} thư sẽ gửi lại sau; {report.failed} thư không gửi được."
-        if lang == "vi"
-        else f"Sent {report.sent}; {report.retried} will be retried; {report.failed} failed."
-    )
+        return Markdown(key, f"## {summary}")
     parts = [f"## {summary}"]
-    sent = session.exec(
-        select(OutboxRow)
-        .where(col(OutboxRow.sent_at) >= started, col(OutboxRow.sent_at) <= finished)
-        .order_by(col(OutboxRow.id))
-    ).all()
+    sent = reads.mail_sent(session, started, finished)
     if sent:
         title = "Thư đã gửi" if lang == "vi" else "Mail sent"
-        headers = [word("id", lang), word("kind", lang), label("to", lang), label("subject", lang)]
-        rows = [
-            (r.id, pick(KIND_LABEL.get(r.kind, (r.kind, r.kind)), lang), r.to_email, r.subject)
-            for r in sent[:MAX_ROWS]
+        headers = headers_of("id", "kind", "to", "subject", lang=lang)
+        rows: list[tuple[object, ...]] = [
+            (r.id, mail_kind(r.kind, lang), r.to_email, r.subject) for r in sent[:MAX_ROWS]
         ]
-        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(sent), lang))
-    failed = session.exec(
-        select(OutboxRow)
-        .where(col(OutboxRow.status) == "failed")
-        .order_by(col(OutboxRow.id).desc())
-    ).all()
+        parts.append(section(title, headers, rows, len(sent), lang))
+    failed = reads.mail_failed(session)
     if failed:
         title = (
             "Thư không gửi được (gửi lại: dondoc outbox retry)"
             if lang == "vi"
             else "Mail that could not be delivered (retry: dondoc outbox retry)"
         )
-        headers = [
-            word("id", lang),
-            label("to", lang),
-            label("subject", lang),
-            label("attempts", lang),
-            label("error", lang),
-        ]
+        headers = headers_of("id", "to", "subject", "attempts", "error", lang=lang)
         rows = [(r.id, r.to_email, r.subject, r.attempts, r.last_error) for r in failed[:MAX_ROWS]]
-        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(failed), lang))
-    retrying = session.exec(
-        select(OutboxRow)
-        .where(col(OutboxRow.status) == "pending", col(OutboxRow.attempts) > 0)
-        .order_by(col(OutboxRow.next_attempt_at))
-    ).all()
+        parts.append(section(title, headers, rows, len(failed), lang))
+    retrying = reads.mail_to_retry(session)
     if retrying:
         title = "Thư chờ gửi lại" if lang == "vi" else "Mail waiting to be retried"
-        headers = [
-            word("id", lang),
-            label("to", lang),
-            label("subject", lang),
-            label("attempts", lang),
-            label("next_attempt", lang),
-            label("error", lang),
-        ]
+        headers = headers_of("id", "to", "subject", "attempts", "next_attempt", "error", lang=lang)
         rows = [
             (r.id, r.to_email, r.subject, r.attempts, local(r.next_attempt_at, zone), r.last_error)
             for r in retrying[:MAX_ROWS]
         ]
-        parts.append(f"### {title}\n\n" + md_table(headers, rows) + _more(len(retrying), lang))
+        parts.append(section(title, headers, rows, len(retrying), lang))
     return Markdown(key, "\n\n".join(parts))

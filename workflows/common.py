@@ -16,8 +16,8 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from engine import logs
-from engine.bootstrap import App, bootstrap, default_actor
-from engine.calendar_source import CalendarFileError
+from engine.bootstrap import bootstrap, default_actor
+from engine.calendar_file import CalendarFileError
 from engine.config import SetupError, environment_language, load_settings
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.errors import DomainError
@@ -25,6 +25,7 @@ from engine.intake.problems import ImportRefused, Problem
 from engine.intake.readers import Located
 from engine.intake.schema import error_reasons
 from engine.policy_source import PolicyFileError
+from engine.services.deps import Deps
 from engine.services.instants import act_at, read_instant
 from engine.settings import Settings
 from engine.store.db import check_database
@@ -82,16 +83,19 @@ class Run:
     (read once, at the start of the run), its working calendar, and the language people
     read."""
 
-    app: App
-    calendar: WorkingCalendar
+    deps: Deps
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.deps.calendar
 
     @property
     def lang(self) -> str:
-        return self.app.settings.lang
+        return self.deps.settings.lang
 
     @property
     def settings(self) -> Settings:
-        return self.app.settings
+        return self.deps.settings
 
 
 @asynccontextmanager
@@ -116,8 +120,7 @@ async def dondoc_run(
     log_to_prefect(settings)
     try:
         await blocking(check_database, app.engine, need_schema=need_schema)
-        calendar = await blocking(app.calendar)
-        yield Run(app, calendar)
+        yield Run(await blocking(app.deps))
     except (*REFUSALS, SetupError) as exc:  # a set-up error here: no database to work on
         message = refusal_message(exc, settings.lang)
         await publish_refusal(message, failure_key, settings.lang)
@@ -218,7 +221,7 @@ def render_problems(problems: list[Problem], lang: str) -> str:
 def moment(run: Run, value: datetime | None) -> datetime:
     """The instant a run acts at: the given one (read in the office's zone when it has
     none), or the app's clock. An `as_of` makes a re-run reproduce the same decisions."""
-    return act_at(value, run.calendar.timezone, run.app.clock.now())
+    return act_at(value, run.calendar.timezone, run.deps.clock.now())
 
 
 def actor(given: str | None) -> str:

@@ -19,6 +19,7 @@ from engine.i18n import short_date, status_label, word
 from engine.intake.schema import OptionalDate
 from engine.notify import Notifier
 from engine.services import tasks
+from engine.store import reads
 from engine.store.tables import TaskRow
 from workflows.artifacts import (
     Markdown,
@@ -27,7 +28,6 @@ from workflows.artifacts import (
     directive_tag,
     local,
     publish,
-    reference_of,
     task_tag,
 )
 from workflows.common import Moment, Run, actor, blocking, dondoc_run, field, moment, parse_form
@@ -125,16 +125,14 @@ Move = Callable[[Session, Notifier], TaskRow]
 # move), so no retries: a failed run changed nothing and can be run again.
 @task(name="record-change", cache_policy=NO_CACHE)
 async def record(run: Run, task_id: int, move: Move) -> Change:
-    app = run.app
+    deps = run.deps
 
     def apply() -> Change:
-        with app.session() as session:
-            before = session.get(TaskRow, task_id)
-            if before is None:
-                raise tasks.TaskNotFound(task_id)
+        with deps.session() as session:
+            before = tasks.get_task(session, task_id)
             status, deadline = before.status, before.deadline
-            after = move(session, app.notifier(run.calendar))
-            return Change(status, deadline, after, reference_of(session, task_id))
+            after = move(session, deps.notifier())
+            return Change(status, deadline, after, reads.reference_of(session, task_id))
 
     return await blocking(apply)
 
@@ -161,9 +159,9 @@ async def _report(run: Run, change: Change, at: datetime, by: str, note: str) ->
     text = f"## {heading}\n\n" + "\n".join(f"- **{k}:** {v}" for k, v in lines)
 
     def build() -> Publication:
-        with run.app.session() as session:
+        with run.deps.session() as session:
             table = directive_table(
-                session, run.calendar, run.app.clock.now(), change.reference, lang
+                session, run.calendar, run.deps.clock.now(), change.reference, lang
             )
         return Publication(
             [Markdown(None, text), table], [directive_tag(change.reference), task_tag(after.id)]

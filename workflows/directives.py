@@ -116,11 +116,11 @@ class Options(BaseModel):
 async def store_record(
     run: Run, data: dict[str, Any], strict: bool, by: str
 ) -> imports.DirectiveImport:
-    app = run.app
-    now = app.clock.now()
+    deps = run.deps
+    now = deps.clock.now()
 
     def store() -> imports.DirectiveImport:
-        with app.session() as session:
+        with deps.session() as session:
             return imports.import_directive_record(
                 session, data, run.calendar, now, by, source=FORM, strict=strict
             )
@@ -130,11 +130,11 @@ async def store_record(
 
 @task(name="import-file", cache_policy=NO_CACHE)
 async def store_file(run: Run, path: Path, strict: bool, by: str) -> imports.DirectiveImport:
-    app = run.app
-    now = app.clock.now()
+    deps = run.deps
+    now = deps.clock.now()
 
     def store() -> imports.DirectiveImport:
-        with app.session() as session:
+        with deps.session() as session:
             return imports.import_directives(session, path, run.calendar, now, by, strict=strict)
 
     return await blocking(store)
@@ -142,12 +142,12 @@ async def store_file(run: Run, path: Path, strict: bool, by: str) -> imports.Dir
 
 async def _report(run: Run, result: imports.DirectiveImport) -> dict[str, Any]:
     """Publish the tasks created and each directive's own artifact; tag the run."""
-    app, lang = run.app, run.lang
-    now = app.clock.now()
+    deps, lang = run.deps, run.lang
+    now = deps.clock.now()
     drafts = [note.where.render(lang) for note in result.drafts]
 
     def build() -> Publication:
-        with app.session() as session:
+        with deps.session() as session:
             run_table = import_table(
                 session, run.calendar, now, result.references, drafts, lang, IMPORT_KEY
             )

@@ -8,11 +8,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import select
 
 from engine.services.convert import unit_from_row
 from engine.services.drafting import Drafted, draft_text, draft_yaml
-from engine.store.tables import UnitRow
+from engine.store import reads
 from workflows.artifacts import Markdown, Publication, Table, publish
 from workflows.common import Run, RunRefused, blocking, dondoc_run, field, parse_form
 
@@ -76,8 +75,8 @@ def draft_table(drafted: Drafted, lang: str) -> Table:
 
 
 def _draft(run: Run, text: str, source: str, meeting_date: date | None) -> Drafted:
-    with run.app.session() as session:
-        units = [unit_from_row(r) for r in session.exec(select(UnitRow)).all()]
+    with run.deps.session() as session:
+        units = [unit_from_row(r) for r in reads.units(session)]
     return draft_text(text, source, units, run.calendar, meeting_date)
 
 

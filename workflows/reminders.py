@@ -66,7 +66,7 @@ class DeliveryForm(BaseModel):
 @task(name="plan-reminders", retries=2, retry_delay_seconds=30, cache_policy=NO_CACHE,
       retry_condition_fn=retry_unless_refused)  # fmt: skip
 async def plan(run: Run, now: datetime, dry_run: bool) -> sweeping.SweepReport:
-    return await blocking(sweeping.sweep, run.app, now, dry_run=dry_run)
+    return await blocking(sweeping.sweep, run.deps, now, dry_run=dry_run)
 
 
 # Delivery claims its rows and records each result under the claim: a retry sends only
@@ -74,7 +74,7 @@ async def plan(run: Run, now: datetime, dry_run: bool) -> sweeping.SweepReport:
 @task(name="send-mail", retries=2, retry_delay_seconds=60, cache_policy=NO_CACHE,
       retry_condition_fn=retry_unless_refused)  # fmt: skip
 async def send(run: Run, now: datetime | None) -> delivery.DeliveryReport:
-    return await blocking(delivery.deliver, run.app, now=now)
+    return await blocking(delivery.deliver, run.deps, now=now)
 
 
 @flow(name="sweep", validate_parameters=False)
@@ -91,7 +91,7 @@ async def sweep(request: SweepForm = SweepForm()) -> dict[str, Any]:
         report = await plan(quote(run), now, form.dry_run)
 
         def build() -> Publication:
-            with run.app.session() as session:
+            with run.deps.session() as session:
                 summary = sweep_markdown(
                     session, report, run.calendar.timezone, run.lang, SWEEP_KEY
                 )
@@ -126,10 +126,10 @@ async def deliver_outbox(request: DeliveryForm = DeliveryForm()) -> dict[str, An
         form = parse_form(DeliveryForm, request, run.lang)
         started = moment(run, form.as_of)
         report = await send(quote(run), started if form.as_of else None)
-        finished = started if form.as_of else run.app.clock.now()
+        finished = started if form.as_of else run.deps.clock.now()
 
         def build() -> Publication:
-            with run.app.session() as session:
+            with run.deps.session() as session:
                 return Publication(
                     [
                         delivery_markdown(

@@ -93,7 +93,7 @@ async def make(run: Run, month: str, lang: str) -> MonthlyReport:
     try:
         return await blocking(
             make_monthly_report,
-            run.app,
+            run.deps,
             month,
             lang=lang,
             out_dir=run.settings.report_dir.resolve(),
@@ -154,7 +154,7 @@ async def monthly_review(request: ReviewForm = ReviewForm()) -> dict[str, Any]:
     """
     async with dondoc_run(failure_key=REVIEW_KEY) as run:
         form = parse_form(ReviewForm, request, run.lang)
-        month = form.month or previous_month(run.app.clock.now(), run.calendar.timezone)
+        month = form.month or previous_month(run.deps.clock.now(), run.calendar.timezone)
         get_run_logger().info("monthly review of %s (%s) requested", month, form.lang)
         report = await make(quote(run), month, form.lang)
         await publish(publication(report, form.lang))

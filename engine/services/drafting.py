@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from engine.calendar_source import build_calendar, read_calendar_file
+from engine.calendar_file import build_calendar, read_calendar_file
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.model import Unit
 from engine.domain.vntext import nfc

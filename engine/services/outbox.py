@@ -8,6 +8,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from engine.domain.errors import DomainError
+from engine.store import reads
 from engine.store.tables import OutboxRow
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -29,10 +30,7 @@ def list_rows(session: Session, status: str | None = None, limit: int = 100) -> 
             f"trạng thái không hợp lệ '{status}' / unknown status '{status}'"
             f" (one of: {', '.join(STATUSES)})"
         )
-    query = select(OutboxRow).order_by(col(OutboxRow.id).desc()).limit(limit)
-    if status is not None:
-        query = query.where(OutboxRow.status == status)
-    return list(session.exec(query).all())
+    return reads.outbox_rows(session, status, limit)
 
 
 def show(session: Session, row_id: int) -> OutboxRow:

@@ -15,12 +15,10 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from engine.bootstrap import App
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.lifecycle import OPEN_STATES, Status
 from engine.domain.model import Recurrence
 from engine.domain.policy import (
-    Audience,
     DueNotice,
     NoticeKind,
     Policies,
@@ -30,19 +28,15 @@ from engine.domain.policy import (
     next_check_on,
 )
 from engine.domain.recurrence import PERIODIC, next_deadline, next_instance_on
-from engine.domain.routing import Recipient, route
-from engine.mail.context import DueItem, TaskView
-from engine.mail.ics import deadline_ics
-from engine.notify import Notifier
-from engine.services.convert import unit_from_row
-from engine.store.sql import insert_ignoring_duplicates, locking_clause
+from engine.services.deps import Deps
+from engine.services.sweep_mail import Due, plan_mail
+from engine.store.sql import insert_ignoring_duplicates, locking_clause, plan_alone
 from engine.store.tables import (
     DirectiveRow,
     NoticeRow,
     TaskCoordinatorRow,
     TaskEventRow,
     TaskRow,
-    UnitRow,
 )
 
 SWEEP_ACTOR = "dondoc (tự động)"
@@ -63,48 +57,31 @@ class SweepReport:
     unaddressed: list[int] = field(default_factory=list)  # task ids whose notice had no recipient
 
 
-@dataclass(frozen=True)
-class _Due:
-    task: TaskRow
-    notice: DueNotice
-    key_day: date
-    left: int = 0
-    overdue: int = 0
-    audience: Audience | None = None  # for an escalation: who it goes to, from the policy
-    notice_id: int = 0  # set once the notice is stored
-
-
-@dataclass
-class _Digest:
-    to: Recipient
-    cc: set[str] = field(default_factory=set)
-    items: list[_Due] = field(default_factory=list)
-
-
-def sweep(app: App, now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
+def sweep(deps: Deps, now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
     """Plan every reminder, escalation and recurring instance due at `now`.
 
-    1. Outside office hours, or on a day off, do nothing.
+    1. Outside office hours, or on a day off, do nothing. Otherwise wait for any other
+       sweep to finish planning (`plan_alone`): one sweep plans at a time.
     2. Create the next instance of recurring obligations whose period has ended.
-    3. Take the open tasks whose `next_check_on` has come (locked, skipping rows another
-       sweep holds), work out their due notices, and advance their mark.
+    3. Take the open tasks whose `next_check_on` has come (locked, skipping rows a
+       person is changing), work out their due notices, and advance their mark.
     4. Insert the notices under their unique keys; only those actually inserted go on.
     5. Record each escalation level reached as an event on the task.
     6. Group the new notices into one mail per recipient and kind, and put them in the
        outbox — all in one transaction, so a crash leaves nothing half-planned.
     """
-    now = now or app.clock.now()
-    calendar = app.calendar()
-    policies = app.policies()
+    now = now or deps.clock.now()
+    calendar, policies = deps.calendar, deps.policies
     report = SweepReport(
         now=now, in_office_hours=in_office_hours(now, calendar, policies.default), dry_run=dry_run
     )
     if not report.in_office_hours:
         return report
-    notifier = Notifier(app.settings, calendar)
+    notifier = deps.notifier()
     today = calendar.local_date(now)
-    with app.session() as session:
+    with deps.session() as session:
         try:
+            plan_alone(session)  # one sweep plans at a time: one digest per recipient
             for _ in range(MAX_CATCH_UP_PERIODS):  # several periods may have ended while stopped
                 created = _create_instances(session, today, calendar, now)
                 report.instances += created
@@ -113,7 +90,9 @@ def sweep(app: App, now: datetime | None = None, *, dry_run: bool = False) -> Sw
             due = _claim_due(session, today, calendar, policies, report)
             new = _insert_notices(session, due, now)
             _record_escalations(session, new, now, report)
-            _plan_mail(session, notifier, new, now, report)
+            mails, unaddressed = plan_mail(session, notifier, new, now)
+            report.mails += mails
+            report.unaddressed += unaddressed
             if dry_run:
                 session.rollback()
             else:
@@ -210,21 +189,21 @@ def _claim_due(
     calendar: WorkingCalendar,
     policies: Policies,
     report: SweepReport,
-) -> list[_Due]:
+) -> list[Due]:
     rows = session.exec(
         select(TaskRow, DirectiveRow.priority)
         .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
         .where(col(TaskRow.next_check_on) <= today, col(TaskRow.status).in_(OPEN))
         .with_for_update(**locking_clause(session, of=TaskRow))
     ).all()
-    due: list[_Due] = []
+    due: list[Due] = []
     marks: list[dict[str, Any]] = []
     for task, priority in rows:
         assert task.id is not None
         policy: Policy = policies.for_priority(priority)
         key_day = task.deadline or calendar.local_date(task.created_at)
         if task.status == Status.ASSIGNED.value:
-            due.append(_Due(task, DueNotice(NoticeKind.ASSIGNMENT, 0), key_day))
+            due.append(Due(task, DueNotice(NoticeKind.ASSIGNMENT, 0), key_day))
         upcoming = None
         if task.deadline is not None:
             left = (
@@ -235,7 +214,7 @@ def _claim_due(
             )
             audiences = {step.level: step.audience for step in policy.escalation}
             due += [
-                _Due(
+                Due(
                     task,
                     n,
                     task.deadline,
@@ -309,7 +288,7 @@ def _advance_marks(session: Session, marks: list[dict[str, Any]]) -> set[int]:
 # -- 4. notices under their unique keys ------------------------------------------------------
 
 
-def _insert_notices(session: Session, due: list[_Due], now: datetime) -> list[_Due]:
+def _insert_notices(session: Session, due: list[Due], now: datetime) -> list[Due]:
     if not due:
         return []
     table = NoticeRow.__table__  # type: ignore[attr-defined]
@@ -340,7 +319,7 @@ def _insert_notices(session: Session, due: list[_Due], now: datetime) -> list[_D
 
 
 def _record_escalations(
-    session: Session, new: list[_Due], now: datetime, report: SweepReport
+    session: Session, new: list[Due], now: datetime, report: SweepReport
 ) -> None:
     highest: dict[int, tuple[TaskRow, int]] = {}
     for d in new:
@@ -376,109 +355,3 @@ def _record_escalations(
             # by evaluating the criteria against every task in the session
             .execution_options(synchronize_session="fetch")
         )
-
-
-# -- 6. mail: one per recipient and kind -------------------------------------------------------
-
-
-def _plan_mail(
-    session: Session, notifier: Notifier, new: list[_Due], now: datetime, report: SweepReport
-) -> None:
-    if not new:
-        return
-    tasks = list({id(d.task): d.task for d in new}.values())
-    views = notifier.task_views(session, tasks)
-    unit_codes = {t.lead_unit for t in tasks if t.lead_unit}
-    units = {u.code: unit_from_row(u) for u in session.exec(select(UnitRow))} if unit_codes else {}
-    settings = notifier.settings
-    office = notifier.addresses
-
-    planned: list[tuple[list[int], dict[str, Any]]] = []  # (notice ids, outbox values)
-    digests: dict[tuple[str, str], _Digest] = {}
-
-    for d in new:
-        task, notice = d.task, d.notice.kind
-        assert task.id is not None
-        lead = units.get(task.lead_unit or "")
-        parent = units.get(lead.parent_code or "") if lead else None
-        # only an assignment copies the coordinating units: ask for them only then
-        coordinating = (
-            notifier.coordinating_heads(session, task.id) if notice is NoticeKind.ASSIGNMENT else []
-        )
-        routed = route(notice, d.audience, lead, parent, office, coordinating)
-        if routed is None:
-            report.unaddressed.append(task.id)
-        elif notice is NoticeKind.ASSIGNMENT:
-            view = views[task.id]
-            ics = None
-            if task.deadline is not None:
-                uid = f"task-{task.id}-{task.deadline.isoformat()}@dondoc"
-                ics = deadline_ics(
-                    view, uid=uid, stamp=now, timezone=settings.timezone, lang=routed.to.language
-                )
-            key = f"assignment:{task.id}:{d.key_day.isoformat()}"
-            values = notifier.outbox_row(
-                key=key,
-                kind="assignment",
-                to=routed.to,
-                cc=routed.cc,
-                context={"task": view},
-                now=now,
-                ics=ics,
-            )
-            planned.append(([d.notice_id], values))
-        else:
-            group = "escalation" if notice is NoticeKind.ESCALATION else "unit"
-            digest = digests.setdefault((group, routed.to.email), _Digest(routed.to))
-            digest.cc |= routed.cc
-            digest.items.append(d)
-
-    stamp = now.isoformat()
-    for (group, email), digest in digests.items():
-        items = [_item(views[d.task.id], d) for d in digest.items if d.task.id is not None]
-        if group == "unit":
-            kind = (
-                "overdue"
-                if any(d.notice.kind is NoticeKind.OVERDUE for d in digest.items)
-                else "reminder_digest"
-            )
-            context: dict[str, Any] = {"items": items}
-        else:
-            kind = "escalation"
-            context = {"items": items, "level": max(d.notice.level for d in digest.items)}
-        notice_ids = [d.notice_id for d in digest.items]
-        key = f"{kind}:{email}:{stamp}:{min(notice_ids)}"
-        values = notifier.outbox_row(
-            key=key, kind=kind, to=digest.to, cc=digest.cc, context=context, now=now
-        )
-        planned.append((notice_ids, values))
-
-    ids = notifier.enqueue(session, [values for _, values in planned])
-    links: list[dict[str, int]] = []
-    for notice_ids, values in planned:
-        outbox_id = ids.get(values["key"])
-        if outbox_id is None:
-            continue
-        links += ({"notice_id": n, "outbox_id": outbox_id} for n in notice_ids)
-        report.mails.append(
-            {"id": outbox_id, "kind": values["kind"], "to": values["to_email"], "cc": values["cc"],
-             "items": len(notice_ids), "subject": values["subject"]}
-        )  # fmt: skip
-    if links:  # each notice points at the mail that tells it, in one statement
-        notices = NoticeRow.__table__  # type: ignore[attr-defined]
-        session.connection().execute(
-            update(notices)
-            .where(notices.c.id == bindparam("notice_id"))
-            .values(outbox_id=bindparam("outbox_id")),
-            links,
-        )
-
-
-def _item(view: TaskView, d: _Due) -> DueItem:
-    return DueItem(
-        kind=d.notice.kind.value,
-        level=d.notice.level,
-        task=view,
-        working_days_left=d.left,
-        working_days_overdue=d.overdue,
-    )

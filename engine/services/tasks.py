@@ -49,6 +49,7 @@ class TaskDetail:
     line: TaskLine
     task: TaskRow
     directive: DirectiveRow
+    lead_unit: UnitRow | None
     coordinating_units: list[str]
     events: list[TaskEventRow]
 
@@ -107,12 +108,18 @@ def list_tasks(
     return lines
 
 
-def task_detail(
-    session: Session, task_id: int, calendar: WorkingCalendar, now: datetime
-) -> TaskDetail:
+def get_task(session: Session, task_id: int) -> TaskRow:
+    """The task of this id, or TaskNotFound."""
     task = session.get(TaskRow, task_id)
     if task is None:
         raise TaskNotFound(task_id)
+    return task
+
+
+def task_detail(
+    session: Session, task_id: int, calendar: WorkingCalendar, now: datetime
+) -> TaskDetail:
+    task = get_task(session, task_id)
     directive = session.get(DirectiveRow, task.directive_id)
     assert directive is not None
     unit = session.get(UnitRow, task.lead_unit) if task.lead_unit else None
@@ -130,6 +137,7 @@ def task_detail(
         _line(task, directive, unit, calendar, now),
         task,
         directive,
+        unit,
         list(coordinators),
         list(events),
     )
@@ -180,9 +188,7 @@ def _move(
 
 
 def _load_for_change(session: Session, task_id: int, at: datetime) -> TaskRow:
-    task = session.get(TaskRow, task_id)
-    if task is None:
-        raise TaskNotFound(task_id)
+    task = get_task(session, task_id)
     last = _last_event_at(session, task_id)
     if last is not None and at < last:
         raise DomainError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -45,3 +45,19 @@ def locking_clause(session: Session, of: Any) -> dict[str, Any]:
     if session.get_bind().dialect.name == "postgresql":
         return {"skip_locked": True, "of": of}
     return {}
+
+
+#: the PostgreSQL advisory lock under which sweeps plan, one at a time ("dondoc" in ASCII)
+PLANNING_LOCK = 0x646F6E646F63
+
+
+def plan_alone(session: Session) -> None:
+    """Wait until no other sweep is planning, and hold that until this transaction ends.
+
+    On PostgreSQL, two sweeps reading the due tasks at the same moment with SKIP LOCKED
+    would each lock a part of them, and each unit head would get the digest in two
+    mails; under this lock the second sweep reads only after the first has committed,
+    and finds the marks moved on. SQLite serialises writers, and the sweep's claim makes
+    the second one take nothing the first took, so it needs none."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(PLANNING_LOCK)))
