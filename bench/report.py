@@ -2,7 +2,7 @@
 
     python bench/report.py --backend both --tasks 100000 --events 1000000 --repeat 3
 
-For each backend it builds one database (migrated with `app.migrate()`, then filled with
+For each backend it builds one database (migrated by `App.migrate()`, then filled with
 bulk inserts: SQLite `executemany` on the raw connection, PostgreSQL `COPY`): 40 units,
 2,000 directives, N tasks created from January 2025 to mid-January 2026 (deadline 10-90
 days after creation, 8 % ongoing duties without one) and exactly E events. Each task's
@@ -17,8 +17,10 @@ Some events fall after December, so the cut-off has work to do. PostgreSQL then 
 Each repeat times, for the review of 12/2025 (the state at the end of December and the
 trend of six months, from the log):
 
-1. read:      the two queries of `read_log` (tasks; events before the cut-off, with the
-              payloads of extension approvals and escalations), on the DB-API cursor;
+1. read:      the three set-based queries of `read_review_log` (engine/store/review_reads.py:
+              each task with its first assignment and extension requests; each task's last
+              event in each span between the six cut-offs, a window over the log on its
+              `task_event (task_id, at)` index; the extension approvals and escalations);
 2. aggregate: `engine.domain.review.review` over what was read (pure Python);
 3. html, pdf, xlsx: the three documents, one after the other in this process (the PDF
               from that HTML, WeasyPrint; the annex, XlsxWriter);
@@ -26,8 +28,8 @@ trend of six months, from the log):
               read and aggregation, as the command does it, and the PDF made in a worker
               process while the annex is written here, so total < the sum of the steps).
 
-Steps 1, 2 and 4 run with the cyclic garbage collector paused, as `make_monthly_report`
-does (`cycle_collection_paused`); the log read in step 1 is let go before step 4.
+Nothing is tuned around the timings: the garbage collector runs as it always does, and
+the review is read and aggregated in one process (only the PDF is made in a worker).
 
 The mail is left out of the timings (it base64-encodes the two files once and inserts
 two outbox rows); the same data make every repeat, so medians are over identical work.
@@ -54,18 +56,15 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.bootstrap import App, bootstrap
+from engine.bootstrap import bootstrap
 from engine.clock import FixedClock
-from engine.domain.review import Month, review
+from engine.domain.review import Month, cutoffs, review
 from engine.report.document import ReportInput, render_html, render_pdf
 from engine.report.excel import render_xlsx
-from engine.services.review import (
-    cycle_collection_paused,
-    make_monthly_report,
-    read_log,
-    unit_names,
-)
+from engine.services.deps import Deps
+from engine.services.review import make_monthly_report, unit_names
 from engine.settings import Settings
+from engine.store.review_reads import read_review_log
 from tests.pg import throwaway_database
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -185,7 +184,7 @@ def _life(
             "status": out[-1]["to_status"], "completed_at": at if end == "completed" else None}  # fmt: skip
 
 
-def build(app: App, tasks: int, events: int, seed: int) -> dict[str, int]:
+def build(app: Deps, tasks: int, events: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     now = START.astimezone(UTC)
     raw = app.engine.raw_connection()
@@ -271,11 +270,11 @@ def _rows(
 # -- the backends -----------------------------------------------------------------------
 
 
-def make_app(url: str) -> App:
+def make_app(url: str) -> Deps:
     settings = Settings(database_url=url, _env_file=None, lang="vi")  # type: ignore[call-arg]
     app = bootstrap(settings, clock=FixedClock(NOW))
     app.migrate()
-    return app
+    return app.deps()
 
 
 @contextmanager
@@ -304,23 +303,22 @@ def bench(backend: str, args: argparse.Namespace) -> dict[str, list[float]]:
         seconds, counts = timed(build, app, args.tasks, args.events, SEED)
         print(f"built {counts['tasks']:,} tasks and {counts['events']:,} events in {seconds:.1f} s",
               flush=True)  # fmt: skip
-        calendar = app.calendar()
+        calendar = app.calendar
+        instants = cutoffs(MONTH, calendar)
         phases: dict[str, list[float]] = {}
         out = Path(tempfile.mkdtemp(prefix="dondoc-report-"))
         try:
             for repeat in range(args.repeat):
-                with app.session() as session, cycle_collection_paused():
-                    t_read, (tasks, events) = timed(read_log, session, calendar, MONTH)
+                with app.session() as session:
+                    t_read, log = timed(read_review_log, session, instants, MONTH.start(calendar))
                     names = unit_names(session, "vi")
-                with cycle_collection_paused():
-                    t_agg, r = timed(review, tasks, events, MONTH, calendar)
-                read = len(events)
-                del tasks, events  # as the command does, which keeps no log once replayed
+                t_agg, r = timed(review, log, MONTH, calendar)
+                read = (len(log.tasks), len(log.steps), len(log.marks))
+                del log  # as the command does, which keeps only the review
                 data = ReportInput(r, "Văn phòng Chủ tịch nước", "vi", NOW, names)
                 t_html, html = timed(render_html, data)
                 t_pdf, pdf = timed(render_pdf, html)
-                with cycle_collection_paused():
-                    t_xlsx, xlsx = timed(render_xlsx, data)
+                t_xlsx, xlsx = timed(render_xlsx, data)
                 t_total, made = timed(
                     make_monthly_report, app, MONTH.iso, lang="vi", out_dir=out, mail=False
                 )
@@ -335,7 +333,8 @@ def bench(backend: str, args: argparse.Namespace) -> dict[str, list[float]]:
                     flush=True,
                 )
             print(
-                f"  events read (before the cut-off): {read:,}; December's book "
+                f"  rows read: {read[0]:,} tasks, {read[1]:,} steps, {read[2]:,} marks; "
+                f"December's book "
                 f"{r.total.total:,} tasks (on time {r.total.completed_on_time:,}, late "
                 f"{r.total.completed_late:,}, within {r.total.in_progress_within_deadline:,}, "
                 f"overdue {r.total.in_progress_overdue:,}, ongoing {r.total.ongoing:,}); "

@@ -1,8 +1,9 @@
 """The monthly review: read the month from the event log, write its documents, and put
 the covering mail with the PDF and the annex attached in the outbox.
 
-The figures come from `engine.domain.review` over the audit trail up to the month's
-cut-off, so a past month's review says today what it said then. The mail is planned
+The figures come from `engine.domain.review` over what the audit trail says at the
+month's cut-offs (read by set-based SQL, `engine.store.review_reads`), so a past month's
+review says today what it said then. The mail is planned
 under one key per month and recipient: running the review again (the scheduler's
 catch-up, a coordinator's re-run) rewrites the files but never mails a leader twice.
 """
@@ -10,40 +11,34 @@ catch-up, a coordinator's re-run) rewrites the files but never mails a leader tw
 from __future__ import annotations
 
 import base64
-import gc
-import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from itertools import repeat
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from engine.bootstrap import App, bootstrap
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category
 from engine.domain.review import (
-    Event,
     Month,
     MonthlyReview,
     ReviewError,
-    TaskFacts,
-    merge,
+    cutoffs,
     review,
 )
 from engine.i18n import category_label
 from engine.mail.context import MonthlyReportView, Recipient, ReportTask
-from engine.notify import Notifier
 from engine.report.document import ReportInput, pct, render_html, render_pdf, summary
 from engine.report.excel import render_xlsx
+from engine.services.deps import Deps
 from engine.settings import Settings
+from engine.store.review_reads import read_review_log
 from engine.store.tables import TaskRow, UnitRow
 from engine.workers import start_pool, stop_pool
 
@@ -83,155 +78,11 @@ def month_to_review(text: str | None, now: datetime, calendar: WorkingCalendar) 
 # -- reading the log -----------------------------------------------------------------------
 
 
-def _date(value: Any) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a million rows become a million tuples.
-
-    Each tuple allocated counts towards the next collection, and every full collection
-    walks all the tuples kept so far: over a big office's log that walking took more
-    time than the reading and the replay themselves. The log's rows, the replay's and
-    the annex's cells form no cycles, so reference counting frees them all the same;
-    what little else does is collected once the collector is back on, as it was found."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-#: a part of the tasks: (parts, index), the tasks whose id is `index` modulo `parts`
-Part = tuple[int, int]
-
-
-def load_review(
-    session: Session, calendar: WorkingCalendar, month: Month, part: Part | None = None
-) -> MonthlyReview:
-    """The month's review from the tasks and their events before its cut-off; with
-    `part`, of those tasks only (the parts' reviews merge into the whole's)."""
-    with cycle_collection_paused():
-        tasks, events = read_log(session, calendar, month, part)
-        return review(tasks, events, month, calendar)
-
-
-_TASKS_SQL = """
-SELECT t.id, d.reference, t.number, t.title, t.lead_unit, t.owner, t.original_deadline,
-       t.recurrence
-FROM task t JOIN directive d ON d.id = t.directive_id
-WHERE t.created_at < {cutoff}{part}
-"""
-# Every event before the cut-off, in the columns of `Event`, the payload in those of the new
-# deadline and level, and only for the events whose payload counts here (approved
-# extensions: their new deadline; escalations, from a state to itself: their level).
-# No order: the replay puts each task's events in order.
-_EVENTS_SQL = """
-SELECT task_id, at, from_status, to_status,
-       CASE WHEN (from_status = 'extension_requested' AND to_status = 'in_progress')
-                 OR from_status = to_status
-            THEN payload END,
-       NULL,
-       id
-FROM task_event
-WHERE at < {cutoff}{part}
-"""
-
-
-def read_log(
-    session: Session, calendar: WorkingCalendar, month: Month, part: Part | None = None
-) -> tuple[list[TaskFacts], list[Event]]:
-    """The tasks and the events before the month's cut-off, as the domain takes them.
-
-    Two plain queries on the session's own connection (so in its transaction, one
-    snapshot), read through the DB-API cursor: a million events go through no per-row
-    processing of SQLAlchemy's. Instants come out aware in UTC as `UTCDateTime` gives
-    them: on PostgreSQL the transaction's time zone is set to UTC so that the driver
-    makes them so; on SQLite, where they are stored as naive UTC text, they are parsed.
-    With `part` (parts, index), only the tasks whose id is `index` modulo `parts`, and
-    their events.
-    """
-    cutoff = month.cutoff(calendar).astimezone(UTC)
-    connection = session.connection()
-    postgres = connection.dialect.name == "postgresql"
-    cursor = connection.connection.cursor()
-    try:
-        if postgres:
-            cursor.execute("SET LOCAL TimeZone = 'UTC'")  # this transaction's only
-            bound: Any = cutoff
-        else:
-            bound = cutoff.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-        mark = "%s" if postgres else "?"
-        if part is None:
-            task_part = event_part = ""
-        else:
-            parts, index = (int(n) for n in part)
-            if not 0 <= index < parts:
-                raise ValueError(f"no part {index} of {parts}")
-            modulo = "%%" if postgres else "%"  # the driver's placeholders use "%"
-            task_part = f" AND t.id {modulo} {parts} = {index}"
-            event_part = f" AND task_id {modulo} {parts} = {index}"
-        cursor.execute(_TASKS_SQL.format(cutoff=mark, part=task_part), (bound,))
-        task_rows = cursor.fetchall()
-        cursor.execute(_EVENTS_SQL.format(cutoff=mark, part=event_part), (bound,))
-        event_rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    tasks = [
-        TaskFacts(
-            id=task_id,
-            unit=unit or "",
-            reference=reference,
-            number=number,
-            title=title,
-            owner=owner,
-            original_deadline=original if postgres else _date(original),
-            recurrence=recurrence,
-        )
-        for task_id, reference, number, title, unit, owner, original, recurrence in task_rows
-    ]
-    del task_rows
-    if postgres:
-        if event_rows and event_rows[0][1].tzinfo is not UTC:  # the driver ignored the zone
-            event_rows = [(t, at.astimezone(UTC), *rest) for t, at, *rest in event_rows]
-        # each row is an Event's fields in order, the payload standing in for the new
-        # deadline: made into Events in C (as Event._make does, without its check), then
-        # the few with a payload made again with what it says
-        events = list(map(tuple.__new__, repeat(Event), event_rows))
-        for k in [k for k, row in enumerate(event_rows) if row[4] is not None]:
-            task_id, at, from_status, to_status, payload, _, event_id = event_rows[k]
-            events[k] = Event(task_id, at, from_status, to_status, *_payload(payload), event_id)
-    else:
-        instant = datetime.fromisoformat
-        events = [
-            Event(
-                task_id,
-                instant(at).replace(tzinfo=UTC),
-                from_status,
-                to_status,
-                *(_payload(json.loads(payload)) if payload is not None else (None, None)),
-                event_id,
-            )
-            for task_id, at, from_status, to_status, payload, _, event_id in event_rows
-        ]
-    return tasks, events
-
-
-def _payload(payload: Any) -> tuple[date | None, int | None]:
-    """What an event's payload says that counts here: an approved extension's new
-    deadline, an escalation's level."""
-    if not isinstance(payload, dict):
-        return None, None
-    level = payload.get("escalation_level")
-    return _date(payload.get("new_deadline")), int(level) if isinstance(level, int) else None
+def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
+    """The month's review, from what the log says at its cut-offs (read in the session's
+    transaction: one snapshot)."""
+    log = read_review_log(session, cutoffs(month, calendar), month.start(calendar))
+    return review(log, month, calendar)
 
 
 def unit_names(session: Session, lang: str) -> dict[str, str]:
@@ -296,17 +147,6 @@ class _PdfWorker:
             return
         self.pool = pool
 
-    def review_part(self, app: App, month: Month, part: Part) -> Callable[[], MonthlyReview]:
-        """Start the review of `part` of the tasks in the worker, read over its own
-        connection to the database; call the result for it (made here, later, if the
-        worker cannot make it)."""
-
-        def here() -> MonthlyReview:
-            with app.session() as session:
-                return load_review(session, app.calendar(), month, part)
-
-        return self._start(here, _review_part, app.settings, month, part)
-
     def pdf(self, html: str) -> Callable[[], bytes]:
         """Start making the PDF of `html`; call the result for its bytes."""
         return self._start(lambda: render_pdf(html), render_pdf, html)
@@ -336,65 +176,32 @@ class _PdfWorker:
             stop_pool(self.pool)
 
 
-def _review_part(settings: Settings, month: Month, part: Part) -> MonthlyReview:
-    """The review of `part` of the tasks, in a worker process: its own engine, calendar
-    and connection. Its read is not in the caller's transaction, but what it reads is
-    settled: a month is reviewed once it is over, and the log before its cut-off and the
-    tasks created before it are only ever added to at the time they happen."""
-    app = bootstrap(settings)
-    try:
-        calendar = app.calendar()
-        with app.session() as session:
-            return load_review(session, calendar, month, part)
-    finally:
-        app.engine.dispose()
-
-
-#: how a big office's tasks are split between this process and the worker, by id: the
-#: worker replays one part while this process replays the others (the worker has to start
-#: first), then makes the PDF
-REVIEW_PARTS = 2
-
-
-def write_report(app: App, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
+def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
     """Make the HTML, the PDF and the annex of `month`, and write them into `out_dir`.
 
     All three are made before any is written (the PDF in a worker process while the
     annex is made here), and each is written under a temporary name then renamed: a
     failure leaves the folder as it was.
     """
-    calendar = app.calendar()
-    with app.session() as session:  # a small office's PDF is made sooner here than a worker starts
+    calendar = deps.calendar
+    with deps.session() as session:  # a small office's PDF is made sooner here than a worker starts
         tasks = session.exec(select(func.count()).select_from(TaskRow)).one()
-    worker = _PdfWorker(wanted=tasks >= PDF_WORKER_FROM)
+    worker = _PdfWorker(wanted=tasks >= PDF_WORKER_FROM)  # it starts while the log is read
     try:
-        with cycle_collection_paused():  # through the annex's half-million cells too
-            # with a worker, it replays part of the tasks while this process does the rest
-            parts = REVIEW_PARTS if worker.pool is not None else 1
-            theirs = worker.review_part(app, month, (parts, parts - 1)) if parts > 1 else None
-            with app.session() as session:
-                if theirs is None:
-                    monthly = load_review(session, calendar, month)
-                else:
-                    monthly = merge(
-                        [
-                            load_review(session, calendar, month, (parts, i))
-                            for i in range(parts - 1)
-                        ]
-                        + [theirs()]
-                    )
-                names = unit_names(session, lang)
-            data = ReportInput(
-                review=monthly,
-                office=app.settings.office_name,
-                lang=lang,
-                generated_at=now.astimezone(calendar.timezone),
-                unit_names=names,
-            )
-            html = render_html(data)
-            pdf = worker.pdf(html)
-            xlsx = render_xlsx(data)
-            contents = {".html": html.encode("utf-8"), ".pdf": pdf(), ".xlsx": xlsx}
+        with deps.session() as session:
+            monthly = load_review(session, calendar, month)
+            names = unit_names(session, lang)
+        data = ReportInput(
+            review=monthly,
+            office=deps.settings.office_name,
+            lang=lang,
+            generated_at=now.astimezone(calendar.timezone),
+            unit_names=names,
+        )
+        html = render_html(data)
+        pdf = worker.pdf(html)
+        xlsx = render_xlsx(data)
+        contents = {".html": html.encode("utf-8"), ".pdf": pdf(), ".xlsx": xlsx}
     finally:
         worker.close()
     stem = file_stem(month, lang)
@@ -469,9 +276,8 @@ def _attachment(path: Path, content_type: str) -> dict[str, str]:
     }
 
 
-def leaders(app: App, lang: str) -> list[Recipient]:
+def leaders(settings: Settings, lang: str) -> list[Recipient]:
     """The leaders in the settings who get the review (leader, then office leadership)."""
-    settings = app.settings
     out: list[Recipient] = []
     for email, titles in (
         (settings.leader_email, LEADER_TITLE),
@@ -482,13 +288,13 @@ def leaders(app: App, lang: str) -> list[Recipient]:
     return out
 
 
-def plan_mail(app: App, files: ReportFiles, now: datetime) -> MailPlan:
+def plan_mail(deps: Deps, files: ReportFiles, now: datetime) -> MailPlan:
     """One mail per leader, with the PDF and the annex attached, under the month's key."""
-    recipients = leaders(app, files.data.lang)
+    recipients = leaders(deps.settings, files.data.lang)
     plan = MailPlan()
     if not recipients:
         return plan
-    notifier = Notifier(app.settings, app.calendar())
+    notifier = deps.notifier()
     view = _view(files)
     attachments = [_attachment(files.pdf, PDF_TYPE), _attachment(files.xlsx, XLSX_TYPE)]
     rows = []
@@ -497,12 +303,12 @@ def plan_mail(app: App, files: ReportFiles, now: datetime) -> MailPlan:
             key=mail_key(files.month, to.email),
             kind=MAIL_KIND,
             to=to,
-            cc=[app.settings.coordinator_email] if app.settings.coordinator_email else [],
+            cc=[deps.settings.coordinator_email] if deps.settings.coordinator_email else [],
             context={"report": view},
             now=now,
         )
         rows.append(values | {"attachments": attachments})
-    with app.session() as session:
+    with deps.session() as session:
         inserted = notifier.enqueue(session, rows)
         session.commit()
     for to in recipients:
@@ -525,7 +331,7 @@ class MonthlyReport:
 
 
 def make_monthly_report(
-    app: App,
+    deps: Deps,
     month: str | None,
     *,
     lang: str,
@@ -539,11 +345,10 @@ def make_monthly_report(
         raise ReviewRefused(
             f"ngôn ngữ không hợp lệ: {lang!r} (vi hoặc en)", f"bad language: {lang!r} (vi or en)"
         )
-    now = now or app.clock.now()
-    calendar = app.calendar()
-    chosen = month_to_review(month, now, calendar)
-    files = write_report(app, chosen, lang, out_dir, now)
-    plan = plan_mail(app, files, now) if mail else MailPlan()
+    now = now or deps.clock.now()
+    chosen = month_to_review(month, now, deps.calendar)
+    files = write_report(deps, chosen, lang, out_dir, now)
+    plan = plan_mail(deps, files, now) if mail else MailPlan()
     return MonthlyReport(files, plan)
 
 

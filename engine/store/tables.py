@@ -102,6 +102,8 @@ class TaskEventRow(SQLModel, table=True):
     """The audit trail: one row per change, never updated or deleted (a trigger refuses)."""
 
     __tablename__ = "task_event"
+    # the monthly review reads each task's events in time order (engine/store/review_reads.py)
+    __table_args__ = (Index("ix_task_event_task_id_at", "task_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
