@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,11 @@ from engine.services.convert import unit_from_row
 from engine.settings import Settings
 from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import DirectiveRow, OutboxRow, TaskCoordinatorRow, TaskRow, UnitRow
+
+if TYPE_CHECKING:
+    from engine.mail.render import Rendered
+
+log = logging.getLogger("dondoc.notify")
 
 
 def message_id(key: str, mail_from: str) -> str:
@@ -118,11 +124,20 @@ class Notifier:
         context: dict[str, Any],
         now: datetime,
         ics: str | None = None,
+        fallback: Callable[[], Rendered] | None = None,
     ) -> dict[str, Any]:
-        """A rendered outbox row (as values), ready for `enqueue`."""
+        """A rendered outbox row (as values), ready for `enqueue`. With a `fallback`, a
+        template that cannot be rendered is logged and the fallback's mail goes instead
+        (the deliverer's notice of a failed mail must be made whatever happens)."""
         from engine.mail.render import render
 
-        rendered = render(kind, to.language, office=self.office, recipient=to, **context)
+        try:
+            rendered = render(kind, to.language, office=self.office, recipient=to, **context)
+        except Exception:
+            if fallback is None:
+                raise
+            log.exception("the %s template failed; the plain text goes instead", kind)
+            rendered = fallback()
         copies = sorted({c for c in cc if c and c != to.email})
         return {
             "key": key,

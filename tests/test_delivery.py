@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,13 @@ from pydantic import SecretStr
 from sqlalchemy import event
 from sqlmodel import col, select
 
-from engine.bootstrap import App
 from engine.clock import FixedClock
 from engine.mail.message import message_from_outbox
 from engine.mail.sender import SmtpSender, flatten, prepare
+from engine.policy_source import read_policies
 from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
+from engine.services.deps import Deps
 from engine.services.outbox import OutboxError
 from engine.store.tables import OutboxRow
 from tests.builders import pending_mail
@@ -53,28 +55,28 @@ def outbox_row(n: int = 1, *, to: str = HEAD, due: datetime = NOW, **extra: Any)
     return pending_mail(NOW - timedelta(hours=1), **(fields | extra))
 
 
-def insert(app: App, *rows: OutboxRow) -> list[int]:
+def insert(app: Deps, *rows: OutboxRow) -> list[int]:
     with app.session() as session:
         session.add_all(rows)
         session.commit()
         return [r.id for r in rows if r.id is not None]
 
 
-def load(app: App, row_id: int) -> OutboxRow:
+def load(app: Deps, row_id: int) -> OutboxRow:
     with app.session() as session:
         row = session.get(OutboxRow, row_id)
         assert row is not None
         return row
 
 
-def notices(app: App) -> list[OutboxRow]:
+def notices(app: Deps) -> list[OutboxRow]:
     with app.session() as session:
         query = select(OutboxRow).where(OutboxRow.kind == "delivery_failed")
         return list(session.exec(query.order_by(col(OutboxRow.id))).all())
 
 
-def with_mail(app: App, server: SmtpServer, **settings: Any) -> App:
-    app.settings = app.settings.model_copy(
+def with_mail(app: Deps, server: SmtpServer, **settings: Any) -> Deps:
+    settings = app.settings.model_copy(
         update={
             "smtp_host": server.host,
             "smtp_port": server.port,
@@ -88,11 +90,11 @@ def with_mail(app: App, server: SmtpServer, **settings: Any) -> App:
         }
         | settings
     )
-    return app
+    return replace(app, settings=settings)
 
 
 @pytest.fixture
-def mail_app(app: App, smtp_server: SmtpServer) -> App:
+def mail_app(app: Deps, smtp_server: SmtpServer) -> Deps:
     return with_mail(app, smtp_server)
 
 
@@ -100,7 +102,7 @@ def mail_app(app: App, smtp_server: SmtpServer) -> App:
 
 
 def test_due_mail_is_delivered_with_both_parts_and_its_message_id_and_marked_sent(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     [row_id] = insert(mail_app, outbox_row(1))
 
@@ -118,7 +120,7 @@ def test_due_mail_is_delivered_with_both_parts_and_its_message_id_and_marked_sen
     assert "<p>Nhiệm vụ số 1</p>" in got.part("html")
 
 
-def test_delivering_again_sends_nothing_more(mail_app: App, smtp_server: SmtpServer) -> None:
+def test_delivering_again_sends_nothing_more(mail_app: Deps, smtp_server: SmtpServer) -> None:
     insert(mail_app, *(outbox_row(n) for n in range(1, 6)))
 
     first = deliver(mail_app, now=NOW)
@@ -130,7 +132,7 @@ def test_delivering_again_sends_nothing_more(mail_app: App, smtp_server: SmtpSer
     )
 
 
-def test_mail_not_yet_due_is_left_for_later(mail_app: App, smtp_server: SmtpServer) -> None:
+def test_mail_not_yet_due_is_left_for_later(mail_app: Deps, smtp_server: SmtpServer) -> None:
     [row_id] = insert(mail_app, outbox_row(1, due=NOW + timedelta(minutes=5)))
 
     assert deliver(mail_app, now=NOW) == DeliveryReport()
@@ -139,7 +141,7 @@ def test_mail_not_yet_due_is_left_for_later(mail_app: App, smtp_server: SmtpServ
 
 
 def test_many_messages_share_a_few_reused_connections(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     insert(mail_app, *(outbox_row(n) for n in range(1, 41)))
 
@@ -150,7 +152,7 @@ def test_many_messages_share_a_few_reused_connections(
 
 
 def test_a_connection_the_server_dropped_is_opened_again(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.drop_connections()
     insert(mail_app, *(outbox_row(n) for n in range(1, 11)))
@@ -166,7 +168,7 @@ def test_a_connection_the_server_dropped_is_opened_again(
 
 
 def test_mail_held_while_the_server_is_down_goes_out_once_when_it_is_back(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     ids = insert(mail_app, *(outbox_row(n) for n in range(1, 4)))
     smtp_server.stop()
@@ -193,7 +195,7 @@ def test_mail_held_while_the_server_is_down_goes_out_once_when_it_is_back(
 
 
 def test_a_permanent_refusal_fails_the_row_with_the_servers_reply(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse("nobody@example.vn", "550 5.1.1 <nobody@example.vn>: mailbox unavailable")
     [row_id] = insert(mail_app, outbox_row(1, to="nobody@example.vn"))
@@ -207,7 +209,7 @@ def test_a_permanent_refusal_fails_the_row_with_the_servers_reply(
 
 
 def test_a_message_refused_at_data_with_5xx_fails_for_good(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse_message(HEAD, "554 5.6.0 Message rejected as spam")
     [row_id] = insert(mail_app, outbox_row(1))
@@ -220,7 +222,7 @@ def test_a_message_refused_at_data_with_5xx_fails_for_good(
 
 
 def test_mail_refused_for_one_copy_but_taken_for_the_recipient_counts_as_sent(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse("gone@example.vn", "550 5.1.1 No such user")
     [row_id] = insert(mail_app, outbox_row(1, cc=["gone@example.vn"]))
@@ -234,7 +236,7 @@ def test_mail_refused_for_one_copy_but_taken_for_the_recipient_counts_as_sent(
 
 
 def test_the_coordinator_is_told_once_of_a_failed_mail(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse("nobody@example.vn", "550 5.1.1 mailbox unavailable")
     [row_id] = insert(mail_app, outbox_row(1, to="nobody@example.vn"))
@@ -264,7 +266,7 @@ def test_the_coordinator_is_told_once_of_a_failed_mail(
 
 
 def test_a_failed_notice_to_the_coordinator_makes_no_notice_of_its_own(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse(COORDINATOR, "550 5.1.1 mailbox unavailable")
     smtp_server.refuse("nobody@example.vn", "550 5.1.1 mailbox unavailable")
@@ -281,9 +283,9 @@ def test_a_failed_notice_to_the_coordinator_makes_no_notice_of_its_own(
 
 
 def test_the_coordinator_is_still_told_when_the_notice_template_cannot_be_rendered(
-    app: App, smtp_server: SmtpServer
+    app: Deps, smtp_server: SmtpServer
 ) -> None:
-    with_mail(app, smtp_server, lang="xx")  # no templates in this language
+    app = with_mail(app, smtp_server, lang="xx")  # no templates in this language
     smtp_server.refuse("nobody@example.vn", "550 5.1.1 mailbox unavailable")
     [row_id] = insert(app, outbox_row(1, to="nobody@example.vn"))
 
@@ -297,9 +299,9 @@ def test_the_coordinator_is_still_told_when_the_notice_template_cannot_be_render
 
 
 def test_without_a_coordinator_a_failed_mail_just_stays_failed(
-    app: App, smtp_server: SmtpServer
+    app: Deps, smtp_server: SmtpServer
 ) -> None:
-    with_mail(app, smtp_server, coordinator_email=None)
+    app = with_mail(app, smtp_server, coordinator_email=None)
     smtp_server.refuse("nobody@example.vn", "550 5.1.1 mailbox unavailable")
     [row_id] = insert(app, outbox_row(1, to="nobody@example.vn"))
 
@@ -309,7 +311,7 @@ def test_without_a_coordinator_a_failed_mail_just_stays_failed(
 
 
 def test_a_temporary_refusal_backs_off_exponentially_then_fails(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse(HEAD, "451 4.3.0 Mailbox temporarily unavailable")
     [row_id] = insert(mail_app, outbox_row(1))
@@ -337,7 +339,7 @@ def test_a_temporary_refusal_backs_off_exponentially_then_fails(
 
 
 def test_a_crashed_deliverers_expired_claim_is_picked_up_again(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     expired, held = insert(
         mail_app,
@@ -354,7 +356,7 @@ def test_a_crashed_deliverers_expired_claim_is_picked_up_again(
 
 @pytest.mark.parametrize("at", [SATURDAY, EVENING], ids=["saturday", "evening"])
 def test_outside_office_hours_nothing_is_sent(
-    mail_app: App, smtp_server: SmtpServer, at: datetime
+    mail_app: Deps, smtp_server: SmtpServer, at: datetime
 ) -> None:
     [row_id] = insert(mail_app, outbox_row(1, due=at - timedelta(hours=1)))
 
@@ -366,30 +368,30 @@ def test_outside_office_hours_nothing_is_sent(
 
 
 def test_without_an_instant_the_clock_says_whether_it_is_office_hours(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     insert(mail_app, outbox_row(1, due=EVENING - timedelta(hours=1)))
-    mail_app.clock = FixedClock(EVENING)
+    mail_app = replace(mail_app, clock=FixedClock(EVENING))
 
     assert deliver(mail_app) == DeliveryReport(skipped_outside_hours=1, outside_hours=True)
     assert smtp_server.received == []
 
 
 def test_the_office_hours_are_those_of_the_office_policy_file(
-    mail_app: App, smtp_server: SmtpServer, tmp_path: Path
+    mail_app: Deps, smtp_server: SmtpServer, tmp_path: Path
 ) -> None:
     policies = tmp_path / "policies.yaml"
     policies.write_text(
         'default:\n  office_hours: {start: "08:00", end: "20:00"}\n', encoding="utf-8"
     )
-    mail_app.settings = mail_app.settings.model_copy(update={"policy_file": policies})
+    mail_app = replace(mail_app, policies=read_policies(policies))
     insert(mail_app, outbox_row(1, due=EVENING - timedelta(hours=1)))
 
     assert deliver(mail_app, now=EVENING) == DeliveryReport(sent=1)
     assert smtp_server.message_ids() == ["<outbox-test1@vpctn.example.vn>"]
 
 
-def meet_after_reading_what_is_due(app: App, meeting: threading.Barrier, met: list[bool]) -> None:
+def meet_after_reading_what_is_due(app: Deps, meeting: threading.Barrier, met: list[bool]) -> None:
     """Hold `app`'s deliverer, once, right after it has read which rows are due and
     before it claims them, until the other deliverer has read them too."""
     waited = False
@@ -408,7 +410,7 @@ def meet_after_reading_what_is_due(app: App, meeting: threading.Barrier, met: li
 
 
 def test_two_deliverers_at_once_send_each_mail_once(
-    mail_app: App, smtp_server: SmtpServer, database_url: str
+    mail_app: Deps, smtp_server: SmtpServer, database_url: str
 ) -> None:
     insert(mail_app, *(outbox_row(n) for n in range(1, 121)))
     other = with_mail(make_app(database_url), smtp_server)
@@ -416,7 +418,7 @@ def test_two_deliverers_at_once_send_each_mail_once(
     met: list[bool] = []
     reports: list[DeliveryReport] = []
 
-    def run(app: App) -> None:
+    def run(app: Deps) -> None:
         meet_after_reading_what_is_due(app, meeting, met)
         reports.append(deliver(app, now=NOW, batch=7))
 
@@ -457,13 +459,13 @@ def test_mail_is_flattened_byte_for_byte_as_aiosmtplib_would_send_it() -> None:
 
 
 def test_the_password_stays_out_of_errors_reprs_and_logs(
-    app: App, caplog: pytest.LogCaptureFixture
+    app: Deps, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     server = SmtpServer(users={"dondoc": "right-Pa55word"})
     server.start()
     try:
-        with_mail(app, server, smtp_user="dondoc", smtp_password=SecretStr("wrong-Pa55word"))
+        app = with_mail(app, server, smtp_user="dondoc", smtp_password=SecretStr("wrong-Pa55word"))
         [row_id] = insert(app, outbox_row(1))
         sender = SmtpSender.from_settings(app.settings)
 
@@ -475,7 +477,7 @@ def test_the_password_stays_out_of_errors_reprs_and_logs(
         ours = [r for r in caplog.records if not r.name.startswith("mail.log")]
         assert all("wrong-Pa55word" not in r.getMessage() for r in ours)
 
-        with_mail(app, server, smtp_user="dondoc", smtp_password=SecretStr("right-Pa55word"))
+        app = with_mail(app, server, smtp_user="dondoc", smtp_password=SecretStr("right-Pa55word"))
         assert deliver(app, now=NOW + timedelta(seconds=BACKOFF)).sent == 1
         assert len(server.received) == 1
     finally:
@@ -485,7 +487,7 @@ def test_the_password_stays_out_of_errors_reprs_and_logs(
 # putting failed mail back
 
 
-def test_retry_puts_a_failed_row_back_in_line(mail_app: App, smtp_server: SmtpServer) -> None:
+def test_retry_puts_a_failed_row_back_in_line(mail_app: Deps, smtp_server: SmtpServer) -> None:
     smtp_server.refuse(HEAD, "550 5.1.1 mailbox unavailable")
     [row_id] = insert(mail_app, outbox_row(1))
     deliver(mail_app, now=NOW)
@@ -502,7 +504,7 @@ def test_retry_puts_a_failed_row_back_in_line(mail_app: App, smtp_server: SmtpSe
     assert len(smtp_server.to(HEAD)) == 1
 
 
-def test_retry_of_all_failed_puts_back_only_the_failed_rows(mail_app: App) -> None:
+def test_retry_of_all_failed_puts_back_only_the_failed_rows(mail_app: Deps) -> None:
     failed_a, failed_b, sent = insert(
         mail_app,
         outbox_row(1, status="failed", attempts=3, last_error="550"),
@@ -516,7 +518,7 @@ def test_retry_of_all_failed_puts_back_only_the_failed_rows(mail_app: App) -> No
     assert load(mail_app, sent).status == "sent"
 
 
-def test_retry_refuses_a_row_already_sent(mail_app: App) -> None:
+def test_retry_refuses_a_row_already_sent(mail_app: Deps) -> None:
     [row_id] = insert(mail_app, outbox_row(1, status="sent", sent_at=NOW))
 
     with mail_app.session() as session, pytest.raises(OutboxError, match="already sent"):
@@ -524,7 +526,7 @@ def test_retry_refuses_a_row_already_sent(mail_app: App) -> None:
     assert load(mail_app, row_id).status == "sent"
 
 
-def test_the_outbox_lists_rows_newest_first_and_shows_one(mail_app: App) -> None:
+def test_the_outbox_lists_rows_newest_first_and_shows_one(mail_app: Deps) -> None:
     first, second, third = insert(
         mail_app,
         outbox_row(1),
@@ -541,7 +543,7 @@ def test_the_outbox_lists_rows_newest_first_and_shows_one(mail_app: App) -> None
 
 
 def test_mail_built_in_worker_processes_arrives_the_same(
-    mail_app: App, smtp_server: SmtpServer
+    mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     insert(
         mail_app, *(outbox_row(n, ics="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") for n in range(1, 31))

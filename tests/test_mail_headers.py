@@ -17,7 +17,7 @@ import email.policy
 import pickle
 import quopri
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -298,8 +298,9 @@ def test_the_delivery_failed_notice_reads_back(lang: str) -> None:
     failed = outbox_row(lang, kind, context, head(lang))
     failed.id, failed.attempts = 7, 5
     failed.last_error = "550 5.1.1 <oanh.tnth@vpctn.gov.vn>: Recipient address rejected"
-    notice = _failure_notice(settings(lang), failed, NOW)
-    assert notice is not None
+    values = _failure_notice(notifier(lang), failed, NOW)
+    assert values is not None
+    notice = OutboxRow(**values)
 
     assert_reads_back(
         sent_bytes(notice), subject=notice.subject, to=("", COORDINATOR), language=lang
@@ -463,11 +464,18 @@ def test_the_7bit_path_sends_the_header_lines_as_first_written() -> None:
 # --- through a real SMTP server ---------------------------------------------------------------
 
 
+async def each(
+    messages: Iterable[tuple[int, PreparedMessage]],
+) -> AsyncIterator[tuple[int, PreparedMessage]]:
+    for item in messages:
+        yield item
+
+
 def send(server_port: int, *messages: PreparedMessage) -> None:
     sender = SmtpSender(HOST, server_port, timeout=10)
 
     async def run() -> None:
-        results = await sender.send_many(list(enumerate(messages, 1)))
+        results = [r async for r in sender.send_stream(each(enumerate(messages, 1)))]
         await sender.aclose()
         assert all(r.ok for r in results), results
 
@@ -529,7 +537,7 @@ def test_a_long_title_swept_and_delivered_arrives_with_its_spaces(
         with app.session() as session:
             imports.import_units(session, units_file(tmp_path, unit("VP"), head_th), issued)
             path = directives_file(tmp_path, directive("45/TB-VPCTN", task(TITLE)))
-            imports.import_directives(session, path, app.calendar(), issued, "cv")
+            imports.import_directives(session, path, app.calendar, issued, "cv")
         sweep(app, issued)
         assert deliver(app, now=issued).sent == 1
     finally:

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from engine.services import delivery
-from engine.services.delivery import BUILD_IN_PROCESSES_FROM, deliver
+from engine.services import mail_builders
+from engine.services.delivery import deliver
+from engine.services.mail_builders import BUILD_IN_PROCESSES_FROM
 from engine.services.review import _PdfWorker
 from engine.workers import start_method, start_pool
 from tests.conftest import make_app
@@ -77,7 +78,7 @@ def test_a_delivery_built_in_worker_processes_leaves_none_of_them_running(
         workers.append(pool.submit(os.getpid).result())
         return pool
 
-    monkeypatch.setattr(delivery, "start_pool", pool_noting_a_worker)
+    monkeypatch.setattr(mail_builders, "start_pool", pool_noting_a_worker)
     me, before, children_before = os.getpid(), alive(descendants(os.getpid())), _children()
     try:
         # a first batch this big is built in worker processes wherever it pays; two of

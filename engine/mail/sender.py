@@ -12,7 +12,7 @@ import base64
 import copy as _copy
 import io
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email import policy as email_policy
@@ -148,15 +148,12 @@ class SmtpSender:
             f"concurrency={self.concurrency})"
         )
 
-    async def send_many(self, messages: Sequence[tuple[int, Outgoing]]) -> list[SendResult]:
-        """Send every message (see `send_stream`); one result each, in the order given."""
-        results = await self.send_stream(_each(messages))
-        order = {row_id: index for index, (row_id, _) in enumerate(messages)}
-        return sorted(results, key=lambda r: order[r.row_id])
-
-    async def send_stream(self, messages: AsyncIterable[tuple[int, Outgoing]]) -> list[SendResult]:
-        """Send messages as they come, at most `concurrency` at a time; one result each,
-        in the order the sends finished. One call at a time per sender.
+    async def send_stream(
+        self, messages: AsyncIterable[tuple[int, Outgoing]]
+    ) -> AsyncIterator[SendResult]:
+        """Send messages as they come, at most `concurrency` at a time, and give each one's
+        result as soon as its send is over (so that it can be recorded at once). One call
+        at a time per sender.
 
         1. `concurrency` workers take the messages from a queue. A worker, given its first
            message, takes a connection: an open one left by an earlier call in this event
@@ -171,28 +168,39 @@ class SmtpSender:
         self._adopt_running_loop()
         self._connect_failures = 0
         self._down = None
-        results: list[SendResult] = []
-        queue: asyncio.Queue[tuple[int, Outgoing] | None] = asyncio.Queue()
+        todo: asyncio.Queue[tuple[int, Outgoing] | None] = asyncio.Queue()
+        done: asyncio.Queue[SendResult | None] = asyncio.Queue()
 
         async def worker() -> None:
             client: aiosmtplib.SMTP | None = None
             try:
-                while (item := await queue.get()) is not None:
+                while (item := await todo.get()) is not None:
                     client = client or self._take()
-                    results.append(await self._send_one(client, *item))
+                    done.put_nowait(await self._send_one(client, *item))
             finally:
                 if client is not None:
                     self._idle.append(client)
 
-        workers = [asyncio.create_task(worker()) for _ in range(self.concurrency)]
+        async def feed() -> None:
+            workers = [asyncio.create_task(worker()) for _ in range(self.concurrency)]
+            try:
+                async for item in messages:
+                    todo.put_nowait(item)
+            finally:
+                for _ in workers:
+                    todo.put_nowait(None)
+                await asyncio.gather(*workers)
+                done.put_nowait(None)
+
+        feeding = asyncio.create_task(feed())
         try:
-            async for item in messages:
-                queue.put_nowait(item)
+            while (result := await done.get()) is not None:
+                yield result
+            await feeding  # raises what the messages' iterator raised
         finally:
-            for _ in workers:
-                queue.put_nowait(None)
-            await asyncio.gather(*workers)
-        return results
+            if not feeding.done():  # the caller stopped early: stop sending
+                feeding.cancel()
+                await asyncio.gather(feeding, return_exceptions=True)
 
     async def aclose(self) -> None:
         """Say QUIT on every idle connection (best effort) and forget them."""
@@ -331,8 +339,3 @@ async def _transmit(
     return await client.sendmail(
         message.sender, list(message.recipients), data, mail_options=options
     )
-
-
-async def _each(messages: Sequence[tuple[int, Outgoing]]) -> AsyncIterator[tuple[int, Outgoing]]:
-    for item in messages:
-        yield item

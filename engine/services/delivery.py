@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import html
-import logging
-import os
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,28 +19,21 @@ from sqlalchemy import Engine, and_, bindparam, func, or_, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col, select
 
-from engine.bootstrap import App
 from engine.domain.policy import in_office_hours
-from engine.mail.context import FailedMail, Office, Recipient
-from engine.mail.message import message_from_outbox
-from engine.mail.render import Rendered, render
-from engine.mail.sender import Outgoing, SendResult, SmtpSender, prepare
-from engine.notify import message_id
+from engine.mail.context import FailedMail, Recipient
+from engine.mail.render import Rendered
+from engine.mail.sender import SendResult, SmtpSender
+from engine.notify import Notifier
+from engine.services.deps import Deps
+from engine.services.mail_builders import Builders
 from engine.settings import Settings
-from engine.store.sql import insert_ignoring_duplicates
 from engine.store.tables import OutboxRow
-from engine.workers import start_method, start_pool, stop_pool
-
-log = logging.getLogger("dondoc.delivery")
 
 #: how long a claim holds: a deliverer that has not recorded its results by then is taken
 #: to have crashed, and its rows are claimed again
 CLAIM_FOR = timedelta(minutes=10)
 FAILURE_NOTICE_KIND = "delivery_failed"
 OUTBOX = SQLModel.metadata.tables["outbox"]
-#: from this many rows in the first batch, messages are built in worker processes
-BUILD_IN_PROCESSES_FROM = 200
-BUILD_CHUNK = 50  # rows per task for a worker process
 
 
 @dataclass(frozen=True)
@@ -67,57 +56,8 @@ class DeliveryReport:
         )
 
 
-#: how the coordinator is addressed in the notice ("Kính gửi: Đồng chí …")
-COORDINATOR_TITLE = {"vi": "Chuyên viên theo dõi", "en": "Coordinator"}
-
-
-def render_failure_notice(settings: Settings, failed: OutboxRow) -> Rendered:
-    """The coordinator's notice of a mail that could not be delivered: the template
-    `delivery_failed` in the office's language, or, should rendering fail, plain text
-    (the results of a batch, sent mail among them, must be recorded whatever happens)."""
-    assert settings.coordinator_email is not None
-    lang = settings.lang
-    failure = FailedMail(
-        to_email=failed.to_email,
-        subject=failed.subject,
-        error=failed.last_error,
-        attempts=failed.attempts,
-    )
-    try:
-        return render(
-            FAILURE_NOTICE_KIND,
-            lang,
-            office=Office(name=settings.office_name, email=settings.mail_from),
-            recipient=Recipient(
-                name="",
-                title=COORDINATOR_TITLE[lang],
-                email=settings.coordinator_email,
-                unit_name="",
-                language=lang,
-            ),
-            failed=failure,
-        )
-    except Exception:
-        log.exception("the delivery_failed template failed; sending the plain notice")
-        return _plain_failure_notice(settings, failure)
-
-
-def _plain_failure_notice(settings: Settings, failed: FailedMail) -> Rendered:
-    text = (
-        f"Không gửi được thư tới {failed.to_email} sau {failed.attempts} lần: {failed.error}\n\n"
-        f"Tiêu đề thư: {failed.subject}\n\n{settings.office_name}\n"
-    )
-    paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.strip().split("\n\n"))
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return Rendered(
-        subject=f"Không gửi được thư tới {failed.to_email}",
-        text=text,
-        html=f"<!doctype html><html><body>{body}</body></html>\n",
-    )
-
-
 def deliver(
-    app: App,
+    deps: Deps,
     sender: SmtpSender | None = None,
     *,
     now: datetime | None = None,
@@ -130,18 +70,19 @@ def deliver(
     hours) nothing is sent: the due rows are counted, and wait. `now` fixes the instant
     (tests, re-runs); without it the app's clock is read for office hours, then for each
     batch. `build_workers` processes build the messages (0: in this process; None: decide
-    by the size of the first batch and the number of cores).
+    by the size of the first batch and the number of cores; see `mail_builders`).
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
-    start = now or app.clock.now()
-    if not in_office_hours(start, app.calendar(), app.policies().default):
-        with app.session() as session:
+    start = now or deps.clock.now()
+    if not in_office_hours(start, deps.calendar, deps.policies.default):
+        with deps.session() as session:
             due = session.exec(select(func.count()).select_from(OutboxRow).where(_due(start))).one()
         return DeliveryReport(skipped_outside_hours=due, outside_hours=True)
-    sender = sender or SmtpSender.from_settings(app.settings)
-    clock = _fixed(now) if now is not None else app.clock.now
-    return _run(_deliver(app, sender, clock, batch, build_workers))
+    sender = sender or SmtpSender.from_settings(deps.settings)
+    clock = _fixed(now) if now is not None else deps.clock.now
+    builders = Builders(deps.settings, build_workers)
+    return _run(_deliver(deps.engine, deps.notifier(), builders, sender, clock, batch))
 
 
 def _fixed(at: datetime) -> Callable[[], datetime]:
@@ -163,137 +104,40 @@ def _run(coroutine: Coroutine[Any, Any, DeliveryReport]) -> DeliveryReport:
     return out[0]
 
 
-Building = asyncio.Future[list[tuple[int, Outgoing | str]]]
-
-
-@dataclass
-class _Batch:
-    """Claimed rows, and their messages: being built in worker processes, or built on demand."""
-
-    rows: list[OutboxRow]
-    claimed_at: datetime
-    chunks: list[tuple[list[OutboxRow], Building]] = field(default_factory=list)
-    unbuildable: list[SendResult] = field(default_factory=list)
-
-    def start(self, pool: ProcessPoolExecutor | None, settings: Settings) -> _Batch:
-        if pool is None:
-            return self
-        loop = asyncio.get_running_loop()
-        try:
-            for i in range(0, len(self.rows), BUILD_CHUNK):
-                rows = self.rows[i : i + BUILD_CHUNK]
-                data = [row.model_dump() for row in rows]
-                future = loop.run_in_executor(
-                    pool, _build_chunk, data, settings.office_name, settings.mail_from
-                )
-                self.chunks.append((rows, future))
-        except (OSError, RuntimeError):  # no worker process to be had: build here
-            for _, future in self.chunks:
-                future.cancel()
-            self.chunks = []
-        return self
-
-    async def messages(self, settings: Settings) -> AsyncIterator[tuple[int, Outgoing]]:
-        """Each message as soon as it is built; a row that cannot be goes to `unbuildable`."""
-        chunks: list[tuple[list[OutboxRow], Building | None]] = [*self.chunks] or [
-            (self.rows, None)
-        ]
-        for rows, future in chunks:
-            built: list[tuple[int, Outgoing | str]] | None = None
-            if future is not None:
-                try:
-                    built = await future
-                except BrokenProcessPool:  # build this chunk here
-                    built = None
-            for row_id, message in built or _build_here(settings, rows):
-                if isinstance(message, str):
-                    self.unbuildable.append(SendResult(row_id, False, True, message))
-                else:
-                    yield row_id, message
-                if future is None:
-                    await asyncio.sleep(0)  # let the first messages go while the rest are built
-
-
 async def _deliver(
-    app: App,
+    engine: Engine,
+    notifier: Notifier,
+    builders: Builders,
     sender: SmtpSender,
     clock: Callable[[], datetime],
     batch: int,
-    build_workers: int | None,
 ) -> DeliveryReport:
-    """1. Claim a batch of due rows and commit the claim.
-    2. Build their messages (in worker processes when the batch is big: building a mail
-       with Vietnamese headers costs more CPU than sending it).
-    3. With worker processes, claim the next batch now, so that it is built meanwhile.
-       Send this one over the sender's reused connections, each message once built.
-    4. Record every result of this batch, and any failure notice, in one transaction.
-    5. Go on with the next batch; claim again when there was none, since a failure
-       notice made in 4 is itself due. Stop when nothing is due.
+    """1. Claim up to `batch` due rows, and commit the claim: no other deliverer sends them.
+    2. Build each row's message (`builders`: here, or in worker processes for a big
+       batch) and hand it to the sender once built, while those before it are being
+       sent; a row whose message cannot be built fails for good.
+    3. The sender sends over its reused connections and gives each result as its send
+       ends: each could be recorded then, one by one (see `_record`).
+    4. Record the batch's results, and the failure notices they call for, in one transaction.
+    5. Claim again, until nothing is due (a failure notice made in 4 is itself due).
     """
-    settings = app.settings
     report = DeliveryReport()
-    pool: ProcessPoolExecutor | None = None
-
-    def claim() -> _Batch | None:
-        at = clock()
-        rows = _claim(app.engine, at, batch)
-        return _Batch(rows, at).start(pool, settings) if rows else None
-
     try:
-        current = claim()
-        if current is None:
-            return report
-        workers = _build_workers(len(current.rows)) if build_workers is None else build_workers
-        if workers > 0:
-            pool = start_pool(workers, preload=[__name__])  # None: build here
-            current.start(pool, settings)
-        while current is not None:
-            ahead = claim() if pool is not None else None  # built while this batch goes
-            sent = await sender.send_stream(current.messages(settings))
-            results = [*current.unbuildable, *sent]
-            report += _record(
-                app.engine, settings, current.rows, results, current.claimed_at, clock()
-            )
+        while True:
+            claimed_at = clock()
+            rows = _claim(engine, claimed_at, batch)
+            if not rows:
+                return report
+            unbuildable: list[SendResult] = []
+            messages = builders.messages(rows, unbuildable)
+            sent = [result async for result in sender.send_stream(messages)]
+            results = [*unbuildable, *sent]
+            report += _record(engine, notifier, rows, results, claimed_at, clock())
             if sender.unreachable:
                 report += DeliveryReport(unreachable=sender.unreachable)
-            current = ahead or claim()
-        return report
     finally:
-        if pool is not None:
-            stop_pool(pool)
+        builders.close()
         await sender.aclose()
-
-
-def _build_workers(rows: int) -> int:
-    """Worker processes for a first batch of `rows`: some for a big batch on several cores
-    where worker processes start cheaply (forkserver: not on Windows), else none."""
-    cores = os.cpu_count() or 1
-    cheap = start_method() == "forkserver"
-    return min(cores, 4) if cheap and cores > 1 and rows >= BUILD_IN_PROCESSES_FROM else 0
-
-
-def _build(row: OutboxRow, office_name: str, mail_from: str, flat: bool) -> Outgoing | str:
-    """The row's message (flattened ahead when `flat`), or why it cannot be built."""
-    try:
-        message = message_from_outbox(row, office_name, mail_from)
-        return prepare(message) if flat else message
-    except (ValueError, TypeError, IndexError) as exc:
-        return f"không tạo được thư / cannot build the message: {exc}"
-
-
-def _build_here(
-    settings: Settings, rows: Sequence[OutboxRow]
-) -> Iterator[tuple[int, Outgoing | str]]:
-    for row in rows:
-        yield _id(row), _build(row, settings.office_name, settings.mail_from, flat=False)
-
-
-def _build_chunk(
-    rows: list[dict[str, Any]], office_name: str, mail_from: str
-) -> list[tuple[int, Outgoing | str]]:
-    """In a worker process: build and flatten each row's message (bytes travel back)."""
-    built = (OutboxRow(**data) for data in rows)
-    return [(_id(row), _build(row, office_name, mail_from, flat=True)) for row in built]
 
 
 def _id(row: OutboxRow) -> int:
@@ -343,20 +187,22 @@ def _claim(engine: Engine, now: datetime, batch: int) -> list[OutboxRow]:
 
 def _record(
     engine: Engine,
-    settings: Settings,
+    notifier: Notifier,
     rows: Sequence[OutboxRow],
     results: Sequence[SendResult],
     claimed_at: datetime,
     now: datetime,
 ) -> DeliveryReport:
-    """Write every result of a batch, and the failure notices they call for, in one transaction.
+    """Write results of a batch, and the failure notices they call for, in one transaction:
+    all of them, or any part as it comes (down to one result; `rows` may be the whole batch).
 
     Each update is conditional on our claim still holding, so a deliverer that overran its
     claim cannot overwrite what the one that took over has recorded.
     """
+    settings = notifier.settings
     by_id = {_id(row): row for row in rows}
     changes: list[dict[str, Any]] = []
-    notices: list[OutboxRow] = []
+    notices: list[dict[str, Any]] = []
     sent = retried = failed = 0
     for result in results:
         row = by_id[result.row_id]
@@ -378,7 +224,7 @@ def _record(
                 failed += 1
                 change["v_status"] = "failed"
                 row.attempts, row.last_error = attempts, result.error
-                notice = _failure_notice(settings, row, now)
+                notice = _failure_notice(notifier, row, now)
                 if notice is not None:
                     notices.append(notice)
             else:
@@ -408,37 +254,56 @@ def _record(
         if changes:
             session.execute(statement, changes)
         if notices:
-            _insert_if_absent(session, notices)
+            notifier.enqueue(session, notices)  # a failure is told once: its key is new once
         session.commit()
     return DeliveryReport(sent=sent, retried=retried, failed=failed)
 
 
-def _failure_notice(settings: Settings, failed: OutboxRow, now: datetime) -> OutboxRow | None:
-    """The coordinator's notice of a row that failed for good (not of a notice: no loops)."""
+def _failure_notice(notifier: Notifier, failed: OutboxRow, now: datetime) -> dict[str, Any] | None:
+    """The coordinator's notice of a row that failed for good (not of a notice: no loops),
+    as outbox values: the template `delivery_failed` in the office's language, or, should
+    it fail to render, plain text (a batch's results, sent mail among them, must be
+    recorded whatever happens)."""
+    settings = notifier.settings
     if not settings.coordinator_email or failed.kind == FAILURE_NOTICE_KIND:
         return None
-    key = f"delivery-failed:{failed.id}"
-    notice = render_failure_notice(settings, failed)
-    return OutboxRow(
-        key=key,
+    lang = settings.lang
+    failure = FailedMail(
+        to_email=failed.to_email,
+        subject=failed.subject,
+        error=failed.last_error,
+        attempts=failed.attempts,
+    )
+    coordinator = Recipient(
+        name="",
+        title=COORDINATOR_TITLE.get(lang, ""),
+        email=settings.coordinator_email,
+        unit_name="",
+        language=lang,
+    )
+    return notifier.outbox_row(
+        key=f"delivery-failed:{failed.id}",
         kind=FAILURE_NOTICE_KIND,
-        language=settings.lang,
-        to_name="",
-        to_email=settings.coordinator_email,
-        cc=[],
-        subject=notice.subject,
-        body_text=notice.text,
-        body_html=notice.html,
-        ics=None,
-        message_id=message_id(key, settings.mail_from),
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        last_error="",
-        created_at=now,
+        to=coordinator,
+        context={"failed": failure},
+        now=now,
+        fallback=lambda: _plain_failure_notice(settings, failure),
     )
 
 
-def _insert_if_absent(session: Session, rows: Sequence[OutboxRow]) -> None:
-    """Insert outbox rows whose key is not there yet (a failure is told once)."""
-    insert_ignoring_duplicates(session, OUTBOX, [row.model_dump(exclude={"id"}) for row in rows])
+#: how the coordinator is addressed in the notice ("Kính gửi: Đồng chí …")
+COORDINATOR_TITLE = {"vi": "Chuyên viên theo dõi", "en": "Coordinator"}
+
+
+def _plain_failure_notice(settings: Settings, failed: FailedMail) -> Rendered:
+    text = (
+        f"Không gửi được thư tới {failed.to_email} sau {failed.attempts} lần: {failed.error}\n\n"
+        f"Tiêu đề thư: {failed.subject}\n\n{settings.office_name}\n"
+    )
+    paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.strip().split("\n\n"))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return Rendered(
+        subject=f"Không gửi được thư tới {failed.to_email}",
+        text=text,
+        html=f"<!doctype html><html><body>{body}</body></html>\n",
+    )
