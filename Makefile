@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format install lock clean eval prefect
+.PHONY: demo test lint format install lock clean eval prefect mutation
 
 $(STAMP): pyproject.toml requirements.lock scripts/system-packages.sh
 	@scripts/system-packages.sh
@@ -57,3 +57,12 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
+
+# Mutation testing of the pure domain with mutmut (config: [tool.mutmut] in pyproject.toml;
+# bench/MUTATION.md has the last results and why each surviving mutant is equivalent).
+# A fresh mutants/ each time: results cached from other tests would be stale. About 7 minutes.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

@@ -190,3 +190,17 @@ def test_the_office_is_addressed_by_title_in_the_office_language(
 
     assert routed is not None
     assert routed.to == expected
+
+
+def test_an_escalation_of_a_task_without_a_lead_unit_does_not_read_the_missing_unit() -> None:
+    # level 1 goes to the lead unit's head: without a lead unit nobody can receive it;
+    # level 3 goes to the leader all the same, the coordinator in copy
+    unit_level = route(ESCALATION, UNIT, None, None, OFFICE)
+    leader_level = route(ESCALATION, LEADER, None, None, OFFICE)
+
+    assert unit_level is None
+    assert leader_level is not None
+    assert (leader_level.to.email, sorted(leader_level.cc)) == (
+        "lanhdao@example.vn",
+        ["theodoi@example.vn"],
+    )
