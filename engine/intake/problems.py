@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.intake.characters import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -29,7 +31,7 @@ class Problem:
             else:
                 parts.append(f"{'cột' if in_sheet else 'trường'} '{self.field}'")
         reason = self.reason_en if lang == "en" else self.reason_vi
-        return f"{', '.join(parts)}: {reason}"
+        return visible(f"{', '.join(parts)}: {reason}")  # a file's bytes never steer the terminal
 
 
 class ImportRefused(Exception):

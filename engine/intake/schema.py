@@ -1,7 +1,8 @@
 """The shape of unit and directive records, as pydantic models.
 
 Dates are accepted as ISO (2025-12-15), the Vietnamese way (15/12/2025) or as
-spreadsheet dates; anything else is a "bad date" with the value quoted.
+spreadsheet dates; anything else is a "bad date" with the value quoted. Every text
+field has a length limit (engine.intake.limits).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from engine.domain.model import Priority, Recurrence
+from engine.intake import limits
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
@@ -86,10 +88,34 @@ def _text(value: object) -> object:
 
 Date = Annotated[date, BeforeValidator(parse_date)]
 OptionalDate = Annotated[date | None, BeforeValidator(parse_date)]
-Email = Annotated[str, BeforeValidator(_email)]
-Code = Annotated[str, BeforeValidator(_code), Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$")]
+Email = Annotated[str, BeforeValidator(_email), Field(max_length=limits.MAX_EMAIL)]
+Code = Annotated[
+    str,
+    BeforeValidator(_code),
+    Field(pattern=r"^[A-Z0-9][A-Z0-9._-]*$", max_length=limits.MAX_CODE),
+]
 Text = Annotated[str, BeforeValidator(_text)]
-RequiredText = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+# text of at most so many characters, and at least one where required
+Reference = Annotated[Text, Field(min_length=1, max_length=limits.MAX_REFERENCE)]
+Number = Annotated[Text, Field(max_length=limits.MAX_NUMBER)]
+PersonText = Annotated[Text, Field(max_length=limits.MAX_PERSON)]
+PersonName = Annotated[Text, Field(min_length=1, max_length=limits.MAX_PERSON)]
+Name = Annotated[Text, Field(max_length=limits.MAX_NAME)]
+RequiredName = Annotated[Text, Field(min_length=1, max_length=limits.MAX_NAME)]
+Title = Annotated[Text, Field(max_length=limits.MAX_TITLE)]
+RequiredTitle = Annotated[Text, Field(min_length=1, max_length=limits.MAX_TITLE)]
+Note = Annotated[Text, Field(max_length=limits.MAX_NOTE)]
+Document = Annotated[Text, Field(max_length=limits.MAX_DOCUMENT)]
+
+#: fields that may hold tabs and line breaks ("tasks.title": a task's title); every other
+#: text field is one line (engine.intake.characters)
+UNIT_FREE_TEXT: frozenset[str] = frozenset()
+DIRECTIVE_FREE_TEXT = frozenset(
+    {
+        "title", "meeting", "text",
+        "tasks.title", "tasks.description", "tasks.deliverable", "tasks.source_quote",
+    }
+)  # fmt: skip
 
 
 class _Record(BaseModel):
@@ -97,29 +123,29 @@ class _Record(BaseModel):
 
 
 class PersonIn(_Record):
-    name: RequiredText
+    name: PersonName
     email: Email
-    title: Text = ""
+    title: PersonText = ""
 
 
 class UnitIn(_Record):
     code: Code
-    name_vi: RequiredText
-    name_en: Text = ""
+    name_vi: RequiredName
+    name_en: Name = ""
     head: PersonIn | None = None
     deputies: list[PersonIn] = Field(default_factory=list)
     parent: Annotated[Code | None, BeforeValidator(_blank_to_none)] = None
     active: bool = True
     language: Literal["vi", "en"] = "vi"
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(max_length=limits.MAX_NAME)]] = Field(default_factory=list)
 
 
 class TaskIn(_Record):
-    number: Text = ""
-    title: Text = ""
-    description: Text = ""
+    number: Number = ""
+    title: Title = ""
+    description: Note = ""
     lead_unit: Annotated[Code | None, BeforeValidator(_blank_to_none)] = None
-    owner: Text = ""
+    owner: PersonText = ""
     coordinating_units: Annotated[list[Code], BeforeValidator(_code_list)] = Field(
         default_factory=list
     )
@@ -128,9 +154,9 @@ class TaskIn(_Record):
         default=None, ge=1, le=365
     )
     recurrence: Annotated[Recurrence | None, BeforeValidator(_blank_to_none)] = None
-    deliverable: Text = ""
-    authority: Text = ""
-    source_quote: Text = ""
+    deliverable: Title = ""
+    authority: Name = ""
+    source_quote: Note = ""
 
     @model_validator(mode="after")
     def _one_deadline_form(self) -> TaskIn:
@@ -145,12 +171,12 @@ class TaskIn(_Record):
 
 
 class DirectiveIn(_Record):
-    reference: RequiredText
-    title: RequiredText
-    issuer: RequiredText
+    reference: Reference
+    title: RequiredTitle
+    issuer: RequiredName
     issued_on: Date
-    meeting: Text = ""
-    text: Text = ""
+    meeting: Title = ""
+    text: Document = ""
     priority: Annotated[Priority, BeforeValidator(lambda v: v or Priority.NORMAL)] = Priority.NORMAL
     tasks: list[TaskIn] = Field(min_length=1)
 
@@ -168,6 +194,13 @@ def error_reasons(error: dict[str, Any]) -> tuple[str, str]:
         return "không có trường này (viết sai tên?)", "unknown field (misspelt?)"
     if kind == "string_too_short":
         return "không được để trống", "must not be empty"
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        size, limit = len(str(value)), int(ctx.get("max_length", 0))
+        return (
+            f"dài {limits.vi_number(size)} ký tự, vượt giới hạn {limits.vi_number(limit)} ký tự; "
+            "hãy rút gọn",
+            f"is {size:,} characters long, over the limit of {limit:,}; shorten it",
+        )
     if kind == "too_short":
         return "cần ít nhất một mục", "needs at least one item"
     if kind == "string_pattern_mismatch":

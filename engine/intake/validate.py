@@ -1,7 +1,8 @@
 """Check raw records against the schema and against each other and the directory.
 
 Every problem is collected before anything is refused, so a person can mend the
-whole file in one pass.
+whole file in one pass. A value holding a control or bidi character is one problem,
+named with the character, and the schema says nothing more about that value.
 """
 
 from __future__ import annotations
@@ -26,9 +27,18 @@ from engine.domain.model import (
     missing_clears,
 )
 from engine.domain.recurrence import PERIODIC, first_deadline
+from engine.intake.characters import first_unsafe, unsafe_reasons
+from engine.intake.located import Located
 from engine.intake.problems import ImportRefused, Problem
-from engine.intake.readers import Located
-from engine.intake.schema import DirectiveIn, PersonIn, UnitIn, error_reasons, parse_date
+from engine.intake.schema import (
+    DIRECTIVE_FREE_TEXT,
+    UNIT_FREE_TEXT,
+    DirectiveIn,
+    PersonIn,
+    UnitIn,
+    error_reasons,
+    parse_date,
+)
 
 
 @dataclass(frozen=True)
@@ -45,14 +55,58 @@ class DraftNote:
 M = TypeVar("M", bound=BaseModel)
 
 
-def _parse(model: type[M], record: Located, problems: list[Problem]) -> M | None:
+Place = tuple[str | int, ...]
+
+
+def _unsafe_values(
+    record: Located, free_text: frozenset[str], problems: list[Problem]
+) -> set[Place]:
+    """Where the record holds a character it may not, each reported; the places.
+
+    1. Walk the raw record (dicts and lists, not the keys) without recursion, each
+       container once: a YAML alias repeats a container, it does not copy it.
+    2. A string may hold tabs and line breaks only in a field of `free_text`
+       ("tasks.title"; list indexes left out).
+    """
+    found: set[Place] = set()
+    seen: set[int] = set()
+    stack: list[tuple[Place, object]] = [((), record.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            field = ".".join(p for p in path if isinstance(p, str))
+            unsafe = first_unsafe(value, free_text=field in free_text)
+            if unsafe is not None:
+                position, char = unsafe
+                problems.append(record.problem(path, *unsafe_reasons(char, position)))
+                found.add(path)
+            continue
+        if id(value) in seen:
+            continue
+        if isinstance(value, dict):
+            seen.add(id(value))
+            stack += [((*path, k), v) for k, v in reversed(value.items()) if isinstance(k, str)]
+        elif isinstance(value, list):
+            seen.add(id(value))
+            stack += [((*path, i), v) for i, v in reversed(list(enumerate(value)))]
+    return found
+
+
+def _parse(
+    model: type[M], record: Located, problems: list[Problem], free_text: frozenset[str]
+) -> M | None:
+    unsafe = _unsafe_values(record, free_text, problems)
     try:
-        return model.model_validate(record.data)
+        parsed = model.model_validate(record.data)
     except ValidationError as exc:
         for error in exc.errors():
+            loc = tuple(error["loc"])
+            if any(loc[: len(place)] == place for place in unsafe):
+                continue  # already refused for the character
             vi, en = error_reasons(dict(error))
-            problems.append(record.problem(error["loc"], vi, en))
+            problems.append(record.problem(loc, vi, en))
         return None
+    return None if unsafe else parsed
 
 
 def _person(p: PersonIn) -> Person:
@@ -68,7 +122,7 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
     seen: dict[str, Located] = {}
     unparsed: set[str] = set()  # refused for another field; not also an unknown parent
     for record in records:
-        unit = _parse(UnitIn, record, problems)
+        unit = _parse(UnitIn, record, problems, UNIT_FREE_TEXT)
         if unit is None:
             code = record.data.get("code")
             if isinstance(code, str):
@@ -160,6 +214,8 @@ def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list
         for key, value in pairs:
             if not isinstance(value, str) or not value.strip():
                 continue
+            if first_unsafe(value, free_text=False) is not None:
+                continue  # refused for the character; not also an unknown code
             code = value.strip().upper()
             unit = units.get(code)
             if unit is None:
@@ -264,7 +320,7 @@ def validate_directives(
     drafts: list[DraftNote] = []
     for record in records:
         _check_unit_codes(record, units, problems)
-        directive = _parse(DirectiveIn, record, problems)
+        directive = _parse(DirectiveIn, record, problems, DIRECTIVE_FREE_TEXT)
         if directive is None:
             reference, issued_on, deadlines = _readable_parts(record)
             if reference:
