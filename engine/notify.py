@@ -1,4 +1,6 @@
-"""Turn stored tasks into mail: template contexts, recipients, and outbox rows."""
+"""Turn stored tasks into mail: template contexts, recipients, and outbox rows (the one
+builder of an outbox row), and put them in the outbox. What it reads is in
+`engine.store.reads`."""
 
 from __future__ import annotations
 
@@ -9,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from engine.domain.calendar import WorkingCalendar
 from engine.domain.routing import OfficeAddresses, Recipient, head_of
 from engine.mail.context import Office, TaskView
 from engine.services.convert import unit_from_row
 from engine.settings import Settings
+from engine.store import reads
 from engine.store.sql import insert_ignoring_duplicates
-from engine.store.tables import DirectiveRow, OutboxRow, TaskCoordinatorRow, TaskRow, UnitRow
+from engine.store.tables import OutboxRow, TaskRow, UnitRow
 
 if TYPE_CHECKING:
     from engine.mail.render import Rendered
@@ -38,7 +40,6 @@ def head_recipient(unit: UnitRow) -> Recipient | None:
 @dataclass
 class Notifier:
     settings: Settings
-    calendar: WorkingCalendar
 
     @property
     def office(self) -> Office:
@@ -56,31 +57,12 @@ class Notifier:
 
     def task_views(self, session: Session, tasks: Sequence[TaskRow]) -> dict[int, TaskView]:
         """TaskViews for many tasks with three queries, whatever their number."""
-        directive_ids = {t.directive_id for t in tasks}
-        task_ids = [t.id for t in tasks if t.id is not None]
-        directives = {
-            d.id: d
-            for d in session.exec(
-                select(DirectiveRow).where(col(DirectiveRow.id).in_(directive_ids))
-            )
-        }
-        coordinators: dict[int, list[str]] = {}
-        for task_id, code in session.exec(
-            select(TaskCoordinatorRow.task_id, TaskCoordinatorRow.unit_code).where(
-                col(TaskCoordinatorRow.task_id).in_(task_ids)
-            )
-        ):
-            coordinators.setdefault(task_id, []).append(code)
-        codes = {t.lead_unit for t in tasks if t.lead_unit} | {
-            c for cs in coordinators.values() for c in cs
-        }
-        units = {
-            u.code: u for u in session.exec(select(UnitRow).where(col(UnitRow.code).in_(codes)))
-        }
+        facts = reads.mail_facts(session, tasks)
+        units = facts.units
         views = {}
         for task in tasks:
             assert task.id is not None
-            directive = directives[task.directive_id]
+            directive = facts.directives[task.directive_id]
             lead = units.get(task.lead_unit or "")
             views[task.id] = TaskView(
                 id=task.id,
@@ -97,7 +79,9 @@ class Notifier:
                 else "",
                 owner=task.owner,
                 coordinating_units=tuple(
-                    units[c].name_vi for c in sorted(coordinators.get(task.id, [])) if c in units
+                    units[c].name_vi
+                    for c in sorted(facts.coordinators.get(task.id, []))
+                    if c in units
                 ),
                 deadline=task.deadline,
                 recurrence=task.recurrence,
@@ -107,12 +91,7 @@ class Notifier:
         return views
 
     def coordinating_heads(self, session: Session, task_id: int) -> list[str]:
-        rows = session.exec(
-            select(UnitRow.head_email)
-            .join(TaskCoordinatorRow, col(TaskCoordinatorRow.unit_code) == col(UnitRow.code))
-            .where(TaskCoordinatorRow.task_id == task_id)
-        ).all()
-        return sorted(e for e in rows if e)
+        return reads.coordinating_heads(session, task_id)
 
     def outbox_row(
         self,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from engine.domain.categories import Standing
 from engine.domain.model import Clear
-from engine.i18n import KIND_LABEL, RECURRENCE, category_label, pick, short_date
+from engine.i18n import KIND_LABEL, RECURRENCE, category_label, long_date, pick, short_date
 
 if TYPE_CHECKING:
     from engine.services.delivery import DeliveryReport
@@ -25,12 +25,21 @@ if TYPE_CHECKING:
 #: what a table cell says when there is nothing to say
 NOTHING = "—"
 
+#: what has been done about an overdue task at each escalation level, as the mail lists it
+ESCALATION_STEPS = (
+    ("Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
+    ("Báo cáo vượt cấp", "Reported to the parent unit"),
+    ("Chuyển lãnh đạo xem xét", "Referred to leadership"),
+)
+
 PHRASES = {
     "overdue": ("quá hạn {days}", "{days} overdue"),
     "left": ("còn {days}", "{days} left"),
     "due_today": ("đến hạn hôm nay", "due today"),
     "due_soon": ("sắp đến hạn", "due soon"),
     "extended": ("gia hạn từ {old}", "extended from {old}"),
+    "every": ("định kỳ {every}", "{every}"),
+    "ongoing_duty": ("nhiệm vụ thường xuyên", "ongoing duty"),
     "sweep_off": (
         "{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì.",
         "{when}: outside office hours or a day off — nothing planned.",
@@ -153,3 +162,32 @@ def delivery_summary(report: DeliveryReport, lang: str) -> str:
     if report.outside_hours:
         return _phrase("delivery_off", lang, waiting=report.skipped_outside_hours)
     return _phrase("delivery", lang, sent=report.sent, retried=report.retried, failed=report.failed)
+
+
+def due_text(kind: str, days_left: int, days_overdue: int, lang: str) -> str:
+    """Where a due item of a reminder or overdue mail stands: 'còn 3 ngày làm việc'
+    (`kind` 'before'), 'đến hạn hôm nay' ('due'), else 'quá hạn 5 ngày làm việc'."""
+    if kind == "before":
+        return _phrase("left", lang, days=working_days(days_left, lang))
+    if kind == "due":
+        return _phrase("due_today", lang)
+    return overdue_text(days_overdue, lang)
+
+
+def deadline_prose(deadline: date | None, recurrence: str | None, lang: str) -> str:
+    """The deadline as a letter writes it: 'ngày 15 tháng 12 năm 2025 (định kỳ hằng
+    tháng)', 'định kỳ hằng quý' without a date, 'nhiệm vụ thường xuyên' for an ongoing
+    duty; '15 December 2025 (monthly)', 'quarterly', 'ongoing duty'."""
+    every = ""
+    if recurrence is not None and recurrence in RECURRENCE and recurrence != "ongoing":
+        every = _phrase("every", lang, every=pick(RECURRENCE[recurrence], lang).lower())
+    if deadline is None:
+        return every or _phrase("ongoing_duty", lang)
+    day = long_date(deadline, lang)
+    return f"{day} ({every})" if every else day
+
+
+def escalation_text(level: int, lang: str) -> str:
+    """What has been done at escalation `level`: 'Đôn đốc thủ trưởng đơn vị' (up to 1),
+    'Báo cáo vượt cấp' (2), 'Chuyển lãnh đạo xem xét' (3 and above)."""
+    return pick(ESCALATION_STEPS[min(max(level, 1), len(ESCALATION_STEPS)) - 1], lang)

@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from engine.domain.calendar import WorkingCalendar, YearRules
 from engine.mail.context import DueItem, Recipient, TaskView
 from engine.mail.headers import AddressListHeader, TextHeader
 from engine.mail.message import message_from_outbox
@@ -183,8 +182,7 @@ def settings(lang: str) -> Settings:
 
 
 def notifier(lang: str) -> Notifier:
-    calendar = WorkingCalendar(lambda year: YearRules(), "Asia/Ho_Chi_Minh")
-    return Notifier(settings(lang), calendar)
+    return Notifier(settings(lang))
 
 
 def head(lang: str, name: str = HEAD_NAME) -> Recipient:

@@ -110,7 +110,7 @@ def test_an_office_in_another_zone_gets_its_own_date(sqlite_url: str, tmp_path: 
     with tokyo.session() as session:
         tasks.change_status(
             session, task_id, Status.ASSIGNED, at=at, actor="cv", note="",
-            notifier=tokyo.notifier(),
+            notifier=tokyo.notifier(), calendar=tokyo.calendar,
         )  # fmt: skip
     assert mark(tokyo, task_id) == date(2025, 12, 2)
     tokyo.engine.dispose()

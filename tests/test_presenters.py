@@ -11,8 +11,11 @@ from engine.domain.categories import Category, Standing
 from engine.domain.model import Clear
 from engine.presenters import (
     days_left_text,
+    deadline_prose,
     deadline_text,
     delivery_summary,
+    due_text,
+    escalation_text,
     mail_kind,
     missing_text,
     overdue_text,
@@ -237,3 +240,53 @@ def test_a_delivery_reads_as_one_sentence_of_what_it_did(
     case: str, report: DeliveryReport, vi: str, en: str
 ) -> None:
     assert (delivery_summary(report, "vi"), delivery_summary(report, "en")) == (vi, en), case
+
+
+@pytest.mark.parametrize(
+    ("kind", "left", "overdue", "lang", "text"),
+    [
+        ("before", 3, 0, "vi", "còn 3 ngày làm việc"),
+        ("before", 1, 0, "en", "1 working day left"),
+        ("due", 0, 0, "vi", "đến hạn hôm nay"),
+        ("due", 0, 0, "en", "due today"),
+        ("overdue", 0, 5, "vi", "quá hạn 5 ngày làm việc"),
+        ("escalation", 0, 1, "en", "1 working day overdue"),
+    ],
+)
+def test_a_due_item_says_how_close_or_how_late_as_the_mail_lists_it(
+    kind: str, left: int, overdue: int, lang: str, text: str
+) -> None:
+    assert due_text(kind, left, overdue, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("deadline", "recurrence", "lang", "text"),
+    [
+        (date(2025, 12, 15), None, "vi", "ngày 15 tháng 12 năm 2025"),
+        (date(2025, 12, 31), "monthly", "vi", "ngày 31 tháng 12 năm 2025 (định kỳ hằng tháng)"),
+        (date(2025, 12, 31), "monthly", "en", "31 December 2025 (monthly)"),
+        (None, "quarterly", "vi", "định kỳ hằng quý"),
+        (None, "quarterly", "en", "quarterly"),
+        (None, "ongoing", "vi", "nhiệm vụ thường xuyên"),
+        (None, None, "en", "ongoing duty"),
+        (date(2026, 1, 5), "ongoing", "en", "5 January 2026"),
+    ],
+)
+def test_a_letter_writes_the_deadline_in_words_with_its_recurrence(
+    deadline: date | None, recurrence: str | None, lang: str, text: str
+) -> None:
+    assert deadline_prose(deadline, recurrence, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("level", "vi", "en"),
+    [
+        (0, "Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
+        (1, "Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
+        (2, "Báo cáo vượt cấp", "Reported to the parent unit"),
+        (3, "Chuyển lãnh đạo xem xét", "Referred to leadership"),
+        (7, "Chuyển lãnh đạo xem xét", "Referred to leadership"),
+    ],
+)
+def test_each_escalation_level_is_named_for_what_was_done(level: int, vi: str, en: str) -> None:
+    assert (escalation_text(level, "vi"), escalation_text(level, "en")) == (vi, en)

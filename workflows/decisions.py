@@ -192,7 +192,7 @@ async def record_progress(report: ProgressForm) -> dict[str, Any]:
         def move(session: Session, notifier: Notifier) -> TaskRow:
             return tasks.change_status(
                 session, form.task_id, Status(form.status), at=at, actor=by, note=form.note,
-                notifier=notifier,
+                notifier=notifier, calendar=run.calendar,
             )  # fmt: skip
 
         change = await record(quote(run), form.task_id, quote(move))
@@ -214,8 +214,9 @@ async def decide_completion(decision: CompletionForm) -> dict[str, Any]:
 
         def move(session: Session, notifier: Notifier) -> TaskRow:
             return tasks.change_status(
-                session, form.task_id, to, at=at, actor=by, note=form.note, notifier=notifier
-            )
+                session, form.task_id, to, at=at, actor=by, note=form.note, notifier=notifier,
+                calendar=run.calendar,
+            )  # fmt: skip
 
         change = await record(quote(run), form.task_id, quote(move))
         return await _report(run, change, at, by, form.note)
@@ -237,6 +238,7 @@ async def decide_extension(decision: ExtensionForm) -> dict[str, Any]:
             return tasks.extend(
                 session, form.task_id, until=form.new_deadline, reason=form.reason, at=at,
                 actor=by, refuse=form.decision == "refuse", notifier=notifier,
+                calendar=run.calendar,
             )  # fmt: skip
 
         change = await record(quote(run), form.task_id, quote(move))

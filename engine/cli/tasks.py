@@ -196,6 +196,7 @@ def task_update(
                 actor=actor,
                 note=note,
                 notifier=application.notifier(),
+                calendar=application.calendar,
             )
 
     _change(task_id, at, by, action)
@@ -224,6 +225,7 @@ def task_extend(
                 actor=actor,
                 refuse=refuse,
                 notifier=application.notifier(),
+                calendar=application.calendar,
             )
 
     _change(task_id, at, by, action)

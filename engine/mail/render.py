@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine import i18n, templating
+from engine import i18n, presenters, templating
 from engine.mail.context import KINDS
 from engine.templating import environment
 
@@ -31,6 +31,12 @@ def _recurrence(rule: str, lang: str) -> str:
 
 
 ENV = environment("mail", filters={"long_date": _long_date, "recurrence": _recurrence})
+# the task's texts come from the one presenter every front end uses
+ENV.globals.update(
+    due_text=presenters.due_text,
+    deadline_prose=presenters.deadline_prose,
+    escalation_text=presenters.escalation_text,
+)
 
 
 @dataclass(frozen=True)

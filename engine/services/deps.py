@@ -35,4 +35,4 @@ class Deps:
             yield session
 
     def notifier(self) -> Notifier:
-        return Notifier(self.settings, self.calendar)
+        return Notifier(self.settings)

@@ -222,12 +222,10 @@ def _tell_lead_unit(
     notifier.enqueue(session, [values])
 
 
-def _office_date(at: datetime, calendar: WorkingCalendar | None, notifier: Notifier | None) -> date:
+def _office_date(at: datetime, calendar: WorkingCalendar | None) -> date:
     """The office's date at `at`, as the sweep compares its marks with: in the zone of
-    the calendar given, else of the notifier's (the CLI and the flows pass the notifier
-    the root built), else the default zone. Never UTC's: from 00:00 to 07:00 in Ha Noi
-    UTC still says yesterday."""
-    calendar = calendar or (notifier.calendar if notifier else None)
+    the calendar given (the CLI and the flows pass the one the root built), else the
+    default zone. Never UTC's: from 00:00 to 07:00 in Ha Noi UTC still says yesterday."""
     zone = calendar.timezone if calendar else ZoneInfo(DEFAULT_TIMEZONE)
     return at.astimezone(zone).date()
 
@@ -260,7 +258,7 @@ def change_status(
     `calendar` dates the sweep's mark in the office's zone (see `_office_date`)."""
     try:
         task = _load_for_change(session, task_id, at)
-        values: dict[str, Any] = _marks_for(to, _office_date(at, calendar, notifier))
+        values: dict[str, Any] = _marks_for(to, _office_date(at, calendar))
         if to is Status.ASSIGNED and task.missing:
             missing = [Clear(m) for m in task.missing]
             raise DomainError(
@@ -339,7 +337,7 @@ def extend(
             recurrence = Recurrence(task.recurrence) if task.recurrence else None
             marks = {
                 "deadline": until,
-                "next_check_on": _office_date(at, calendar, notifier),
+                "next_check_on": _office_date(at, calendar),
                 "escalation_level": 0,  # a new ladder against the new deadline
                 "next_instance_on": next_instance_on(until, recurrence),
             }

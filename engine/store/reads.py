@@ -16,7 +16,14 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from engine.domain.lifecycle import Status
-from engine.store.tables import DirectiveRow, NoticeRow, OutboxRow, TaskRow, UnitRow
+from engine.store.tables import (
+    DirectiveRow,
+    NoticeRow,
+    OutboxRow,
+    TaskCoordinatorRow,
+    TaskRow,
+    UnitRow,
+)
 
 # -- units and directives ------------------------------------------------------------
 
@@ -171,3 +178,50 @@ def mail_sent(
     if until is not None:
         query = query.where(col(OutboxRow.sent_at) <= until)
     return list(session.exec(query).all())
+
+
+# -- what a mail about tasks says of them -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailFacts:
+    """What a mail says about some tasks besides the tasks themselves: their directives,
+    their coordinating units' codes, and the units named (lead and coordinating)."""
+
+    directives: dict[int, DirectiveRow]
+    coordinators: dict[int, list[str]]  # task id -> unit codes
+    units: dict[str, UnitRow]
+
+
+def mail_facts(session: Session, tasks: Iterable[TaskRow]) -> MailFacts:
+    """The `MailFacts` of `tasks`, in three queries whatever their number."""
+    tasks = list(tasks)
+    directive_ids = {t.directive_id for t in tasks}
+    task_ids = [t.id for t in tasks if t.id is not None]
+    directives = {
+        d.id: d
+        for d in session.exec(select(DirectiveRow).where(col(DirectiveRow.id).in_(directive_ids)))
+        if d.id is not None
+    }
+    coordinators: dict[int, list[str]] = {}
+    for task_id, code in session.exec(
+        select(TaskCoordinatorRow.task_id, TaskCoordinatorRow.unit_code).where(
+            col(TaskCoordinatorRow.task_id).in_(task_ids)
+        )
+    ):
+        coordinators.setdefault(task_id, []).append(code)
+    codes = {t.lead_unit for t in tasks if t.lead_unit} | {
+        c for cs in coordinators.values() for c in cs
+    }
+    named = session.exec(select(UnitRow).where(col(UnitRow.code).in_(codes)))
+    return MailFacts(directives, coordinators, {u.code: u for u in named})
+
+
+def coordinating_heads(session: Session, task_id: int) -> list[str]:
+    """The addresses of the heads of a task's coordinating units, sorted."""
+    rows = session.exec(
+        select(UnitRow.head_email)
+        .join(TaskCoordinatorRow, col(TaskCoordinatorRow.unit_code) == col(UnitRow.code))
+        .where(TaskCoordinatorRow.task_id == task_id)
+    ).all()
+    return sorted(e for e in rows if e)
