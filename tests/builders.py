@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from engine.domain.calendar import WorkingCalendar, YearRules
 from engine.store.tables import OutboxRow
 
 
@@ -65,6 +66,22 @@ def directives_file(
     return path
 
 
+def sheet_row(reference: str, **cells: Any) -> dict[str, Any]:
+    """A directive's first row in the spreadsheet, keyed by column key: the directive's
+    columns and one full task."""
+    return {
+        "reference": reference,
+        "title": "Thông báo kết luận của Chủ tịch nước",
+        "issuer": "Chủ tịch nước",
+        "issued_on": "26/11/2025",
+        "title_task": "Xây dựng Chương trình công tác năm 2026",
+        "lead_unit": "TH",
+        "deadline": "15/12/2025",
+        "deliverable": "Dự thảo Chương trình",
+        "authority": "Chủ nhiệm Văn phòng",
+    } | cells
+
+
 def directives_sheet(
     tmp_path: Path, rows: list[dict[str, Any]], name: str = "directives.xlsx"
 ) -> Path:
@@ -107,3 +124,21 @@ def pending_mail(at: datetime, **fields: Any) -> OutboxRow:
         "created_at": at,
     }
     return OutboxRow(**(values | fields))
+
+
+def small_calendar() -> WorkingCalendar:
+    """A 2026 working calendar small enough to count by hand: New Year's Day and Tết
+    (16-20/02) off, Saturday 10/01 a make-up working day; other years, weekends only."""
+
+    def rules(year: int) -> YearRules:
+        if year != 2026:
+            return YearRules()
+        return YearRules(
+            days_off={
+                date(2026, 1, 1): "Tết Dương lịch",
+                **{date(2026, 2, d): "Tết Nguyên Đán" for d in range(16, 21)},
+            },
+            working_days={date(2026, 1, 10): "Làm bù"},
+        )
+
+    return WorkingCalendar(rules, "Asia/Ho_Chi_Minh")

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.domain.calendar import WorkingCalendar, YearRules
 from engine.domain.policy import (
     Audience,
     DueNotice,
@@ -27,6 +26,7 @@ from engine.domain.policy import (
     in_office_hours,
     next_check_on,
 )
+from tests.builders import small_calendar
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = date(2026, 3, 13)  # a Friday
@@ -38,21 +38,6 @@ BEFORE, DUE, OVERDUE, ESCALATION = (
     NoticeKind.OVERDUE,
     NoticeKind.ESCALATION,
 )
-
-
-def small_calendar() -> WorkingCalendar:
-    def rules(year: int) -> YearRules:
-        if year != 2026:
-            return YearRules()
-        return YearRules(
-            days_off={
-                date(2026, 1, 1): "Tết Dương lịch",
-                **{date(2026, 2, d): "Tết Nguyên Đán" for d in range(16, 21)},
-            },
-            working_days={date(2026, 1, 10): "Làm bù"},
-        )
-
-    return WorkingCalendar(rules, "Asia/Ho_Chi_Minh")
 
 
 CAL = small_calendar()

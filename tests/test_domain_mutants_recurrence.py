@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 
-from engine.domain.calendar import WorkingCalendar, YearRules
 from engine.domain.model import Recurrence
 from engine.domain.recurrence import (
     first_deadline,
@@ -20,6 +19,7 @@ from engine.domain.recurrence import (
     next_instance_on,
     period_end,
 )
+from tests.builders import small_calendar
 
 MONTHLY, QUARTERLY, YEARLY, ONGOING = (
     Recurrence.MONTHLY,
@@ -27,21 +27,6 @@ MONTHLY, QUARTERLY, YEARLY, ONGOING = (
     Recurrence.YEARLY,
     Recurrence.ONGOING,
 )
-
-
-def small_calendar() -> WorkingCalendar:
-    def rules(year: int) -> YearRules:
-        if year != 2026:
-            return YearRules()
-        return YearRules(
-            days_off={
-                date(2026, 1, 1): "Tết Dương lịch",
-                **{date(2026, 2, d): "Tết Nguyên Đán" for d in range(16, 21)},
-            },
-            working_days={date(2026, 1, 10): "Làm bù"},
-        )
-
-    return WorkingCalendar(rules, "Asia/Ho_Chi_Minh")
 
 
 CAL = small_calendar()

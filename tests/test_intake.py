@@ -34,6 +34,7 @@ from tests.builders import (
     directive,
     directives_file,
     directives_sheet,
+    sheet_row,
     task,
     unit,
     units_file,
@@ -49,21 +50,6 @@ BAD = "3/TB-VPCTN"  # the bad directive after it
 
 def without(record: dict[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in keys}
-
-
-def sheet_row(reference: str, **cells: Any) -> dict[str, Any]:
-    """A directive's first row in the spreadsheet: directive columns and one full task."""
-    return {
-        "reference": reference,
-        "title": "Thông báo kết luận của Chủ tịch nước",
-        "issuer": "Chủ tịch nước",
-        "issued_on": "26/11/2025",
-        "title_task": "Xây dựng Chương trình công tác năm 2026",
-        "lead_unit": "TH",
-        "deadline": "15/12/2025",
-        "deliverable": "Dự thảo Chương trình",
-        "authority": "Chủ nhiệm Văn phòng",
-    } | cells
 
 
 def task_row(reference: str, **cells: Any) -> dict[str, Any]:

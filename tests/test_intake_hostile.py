@@ -34,6 +34,7 @@ from tests.builders import (
     directive,
     directives_file,
     directives_sheet,
+    sheet_row,
     task,
     unit,
     units_file,
@@ -46,21 +47,6 @@ BAD = "3/TB-VPCTN"
 TABLES = (UnitRow, DirectiveRow, TaskRow, TaskEventRow, TaskCoordinatorRow)
 
 # -- builders ------------------------------------------------------------------------------
-
-
-def sheet_row(reference: str, **cells: Any) -> dict[str, Any]:
-    """A directive's row in the spreadsheet, keyed by column key."""
-    return {
-        "reference": reference,
-        "title": "Thông báo kết luận của Chủ tịch nước",
-        "issuer": "Chủ tịch nước",
-        "issued_on": "26/11/2025",
-        "title_task": "Xây dựng Chương trình công tác năm 2026",
-        "lead_unit": "TH",
-        "deadline": "15/12/2025",
-        "deliverable": "Dự thảo Chương trình",
-        "authority": "Chủ nhiệm Văn phòng",
-    } | cells
 
 
 def csv_unit(code: str, parent: str = "VP", **cells: str) -> dict[str, str]:
