@@ -23,8 +23,8 @@ from rich.table import Table
 
 from engine import cli
 from engine.bootstrap import bootstrap
+from engine.config import load_settings
 from engine.presenters import mail_kind
-from engine.settings import Settings
 from engine.store import reads
 from engine.store.tables import OutboxRow
 
@@ -107,7 +107,7 @@ def _run(*args: str, at: str | None = None, show: bool = True) -> None:
 
 
 def _task_ids(url: str) -> dict[tuple[str, str], int]:
-    application = bootstrap(Settings(database_url=url)).deps()
+    application = bootstrap(load_settings(database_url=url)).deps()
     with application.session() as session:
         ids = reads.task_ids(session)
     application.engine.dispose()
@@ -184,7 +184,7 @@ def _timeline(
 
 def _sent_table(url: str) -> None:
     """What was sent to whom, and why: one line per recipient and kind of mail."""
-    application = bootstrap(Settings(database_url=url)).deps()
+    application = bootstrap(load_settings(database_url=url)).deps()
     with application.session() as session:
         rows = reads.mail_sent(session)
     application.engine.dispose()
