@@ -27,6 +27,10 @@ from engine.cli import (  # noqa: F401
     tasks,
     units,
 )
+
+# isort: split
+# last, so that `check` is listed after `serve`
+from engine.cli import check  # noqa: F401
 from engine.cli.common import app, console, errors, state
 
 __all__ = ["app", "console", "errors", "run"]

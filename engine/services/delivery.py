@@ -27,6 +27,7 @@ from engine.notify import Notifier
 from engine.services.deps import Deps
 from engine.services.mail_builders import Builders
 from engine.settings import Settings
+from engine.store.runs import record_run
 from engine.store.tables import OutboxRow
 
 #: how long a claim holds: a deliverer that has not recorded its results by then is taken
@@ -82,7 +83,21 @@ def deliver(
     sender = sender or SmtpSender.from_settings(deps.settings)
     clock = _fixed(now) if now is not None else deps.clock.now
     builders = Builders(deps.settings, build_workers)
-    return _run(_deliver(deps.engine, deps.notifier(), builders, sender, clock, batch))
+    report = _run(_deliver(deps.engine, deps.notifier(), builders, sender, clock, batch))
+    with deps.session() as session:
+        record_run(
+            session,
+            "deliver",
+            start,
+            {
+                "sent": report.sent,
+                "retried": report.retried,
+                "failed": report.failed,
+                "unreachable": report.unreachable,
+            },
+        )
+        session.commit()
+    return report
 
 
 def _fixed(at: datetime) -> Callable[[], datetime]:

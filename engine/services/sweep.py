@@ -30,6 +30,7 @@ from engine.domain.policy import (
 from engine.domain.recurrence import PERIODIC, next_deadline, next_instance_on
 from engine.services.deps import Deps
 from engine.services.sweep_mail import Due, plan_mail
+from engine.store.runs import record_run
 from engine.store.sql import insert_ignoring_duplicates, locking_clause, plan_alone
 from engine.store.tables import (
     DirectiveRow,
@@ -96,6 +97,17 @@ def sweep(deps: Deps, now: datetime | None = None, *, dry_run: bool = False) -> 
             if dry_run:
                 session.rollback()
             else:
+                record_run(
+                    session,
+                    "sweep",
+                    now,
+                    {
+                        "tasks_checked": report.tasks_checked,
+                        "mails": len(report.mails),
+                        "escalations": len(report.escalations),
+                        "instances": len(report.instances),
+                    },
+                )
                 session.commit()
         except Exception:
             session.rollback()

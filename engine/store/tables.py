@@ -177,3 +177,14 @@ class NoticeRow(SQLModel, table=True):
     key_day: date  # the deadline in force when it fell due
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id", index=True)
     created_at: datetime = _utc()
+
+
+class ServiceRunRow(SQLModel, table=True):
+    """When the sweep and the delivery last ran and what they did, one row each (upserted
+    at the end of a run; `dondoc check` reads it)."""
+
+    __tablename__ = "service_run"
+
+    kind: str = Field(primary_key=True, max_length=16)  # "sweep" or "deliver"
+    at: datetime = _utc()  # the instant the run acted at
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
