@@ -18,9 +18,11 @@ Each repeat times, for the review of 12/2025 (the state at the end of December a
 trend of six months, from the log):
 
 1. read:      the three set-based queries of `read_review_log` (engine/store/review_reads.py:
-              each task with its first assignment and extension requests; each task's last
-              event in each span between the six cut-offs, a window over the log on its
-              `task_event (task_id, at)` index; the extension approvals and escalations);
+              each task in one of the six books, with its first assignment and extension
+              requests (the database leaves out those whose log ended before the trend
+              began); each task's last event in each span between the six cut-offs, a
+              window over the log on its `task_event (task_id, at)` index; the extension
+              approvals and escalations);
 2. aggregate: `engine.domain.review.review` over what was read (pure Python);
 3. html, pdf, xlsx: the three documents, one after the other in this process (the PDF
               from that HTML, WeasyPrint; the annex, XlsxWriter);
@@ -31,6 +33,10 @@ trend of six months, from the log):
 Nothing is tuned around the timings: the garbage collector runs as it always does, and
 the review is read and aggregated in one process (only the PDF is made in a worker).
 
+With `--profile`, one more review (`make_monthly_report`) runs under cProfile after the
+repeats, and the functions taking the most time, cumulative and own, are printed (this
+process only: the PDF's worker shows as the wait for its result).
+
 The mail is left out of the timings (it base64-encodes the two files once and inserts
 two outbox rows); the same data make every repeat, so medians are over identical work.
 """
@@ -38,7 +44,10 @@ two outbox rows); the same data make every repeat, so medians are over identical
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import random
 import shutil
 import statistics
@@ -58,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.bootstrap import bootstrap
 from engine.clock import FixedClock
-from engine.domain.review import Month, cutoffs, review
+from engine.domain.review import TREND_MONTHS, Month, cutoffs, review
 from engine.report.document import ReportInput, render_html, render_pdf
 from engine.report.excel import render_xlsx
 from engine.services.deps import Deps
@@ -310,7 +319,8 @@ def bench(backend: str, args: argparse.Namespace) -> dict[str, list[float]]:
         try:
             for repeat in range(args.repeat):
                 with app.session() as session:
-                    t_read, log = timed(read_review_log, session, instants, MONTH.start(calendar))
+                    t_read, log = timed(read_review_log, session, instants, MONTH.start(calendar),
+                                        MONTH.back(TREND_MONTHS - 1).start(calendar))  # fmt: skip
                     names = unit_names(session, "vi")
                 t_agg, r = timed(review, log, MONTH, calendar)
                 read = (len(log.tasks), len(log.steps), len(log.marks))
@@ -340,6 +350,8 @@ def bench(backend: str, args: argparse.Namespace) -> dict[str, list[float]]:
                 f"overdue {r.total.in_progress_overdue:,}, ongoing {r.total.ongoing:,}); "
                 f"PDF {len(pdf) / 1024:.0f} KiB, xlsx {len(xlsx) / 1024 / 1024:.1f} MiB"
             )
+            if args.profile:
+                profile(app, out, args.profile)
         finally:
             shutil.rmtree(out, ignore_errors=True)
             app.engine.dispose()
@@ -349,12 +361,29 @@ def bench(backend: str, args: argparse.Namespace) -> dict[str, list[float]]:
     return phases
 
 
+def profile(app: Deps, out: Path, top: int) -> None:
+    """One more review under cProfile: the `top` functions by cumulative, then own time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    make_monthly_report(app, MONTH.iso, lang="vi", out_dir=out, mail=False)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).strip_dirs().sort_stats(order).print_stats(top)
+        print(f"\n  -- profile of one review, by {order} time --")
+        print(text.getvalue().split("\n\n", 1)[-1].rstrip(), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--profile", type=int, nargs="?", const=30, default=0, metavar="TOP",
+        help="after the repeats, profile one review and print its TOP functions (30)",
+    )  # fmt: skip
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; {args.tasks:,} tasks, {args.events:,} events, "
           f"review of {MONTH.label}, {args.repeat} repeats")  # fmt: skip

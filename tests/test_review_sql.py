@@ -29,7 +29,7 @@ from engine.domain.review import (
     Figures,
     Month,
     MonthlyReview,
-    TaskLine,
+    ReviewedTask,
     TrendPoint,
     UnitFigures,
 )
@@ -167,7 +167,7 @@ def as_it_stood(
     start: datetime,
     cutoff: datetime,
     calendar: WorkingCalendar,
-) -> TaskLine | None:
+) -> ReviewedTask | None:
     """The task in the book of the month from `start` to `cutoff`, from all its events
     before the cut-off replayed in the log's order; None when it is not in that book."""
     before = sorted((e for e in events if e.at < cutoff), key=lambda e: (e.at, e.id))
@@ -196,7 +196,7 @@ def as_it_stood(
     overdue = category is Category.IN_PROGRESS_OVERDUE
     done = category in (Category.COMPLETED_ON_TIME, Category.COMPLETED_LATE)
     assert task.id is not None
-    return TaskLine(
+    return ReviewedTask(
         id=task.id, unit=task.lead_unit or "", reference="45/TB-VPCTN", number=task.number,
         title=task.title, owner=task.owner, recurrence=task.recurrence, status=status,
         category=category, deadline=deadline, original_deadline=task.original_deadline,
@@ -214,7 +214,7 @@ def counts(e: TaskEventRow) -> bool:
     return decision or e.from_status == e.to_status
 
 
-def figures(lines: Sequence[TaskLine]) -> Figures:
+def figures(lines: Sequence[ReviewedTask]) -> Figures:
     """The categories of `lines` and how many were assigned in their month."""
     n = Counter(x.category for x in lines)
     return Figures(
@@ -227,7 +227,7 @@ def figures(lines: Sequence[TaskLine]) -> Figures:
     )
 
 
-def due_next_month(lines: Sequence[TaskLine], month: Month) -> list[TaskLine]:
+def due_next_month(lines: Sequence[ReviewedTask], month: Month) -> list[ReviewedTask]:
     nxt = month.next()
     return [
         x
@@ -248,7 +248,7 @@ def replayed_review(app: Deps, month: Month) -> MonthlyReview:
     tasks = [t for t in tasks if t.created_at < cutoff]  # the tasks that existed by then
     by_task = {t.id: [e for e in log if e.task_id == t.id] for t in tasks}
 
-    def book(m: Month) -> list[TaskLine]:
+    def book(m: Month) -> list[ReviewedTask]:
         lines = (as_it_stood(t, by_task[t.id], m.start(calendar), m.cutoff(calendar), calendar)
                  for t in tasks)  # fmt: skip
         return [x for x in lines if x is not None]
@@ -256,7 +256,7 @@ def replayed_review(app: Deps, month: Month) -> MonthlyReview:
     start = month.start(calendar)
     in_month = [e for e in log if start <= e.at < cutoff]
 
-    def full(lines: Sequence[TaskLine]) -> Figures:
+    def full(lines: Sequence[ReviewedTask]) -> Figures:
         """The month's figures of `lines`: categories, and all the rest."""
         out = figures(lines)
         ids = {x.id for x in lines}

@@ -48,21 +48,33 @@ def category_at(
 ) -> Category | None:
     """The category of a task at `now`, or None for a draft or a cancelled task.
 
-    The one classifier: `standing` and the monthly review's replay (once per task
-    and cut-off) both call it, so it takes plain values and builds nothing.
+    The one classifier: `standing` calls it, and the monthly review calls `category_on`,
+    its core, with the local days it has worked out once for all its tasks.
     A completed task is judged against the deadline in force when it was completed.
     """
+    if status is _COMPLETED and completed_at is None:
+        raise ValueError("a completed task needs its completion time")
+    completed_on = calendar.local_date(completed_at) if completed_at is not None else None
+    return category_on(status, deadline, completed_on, calendar.local_date(now))
+
+
+def category_on(
+    status: Status, deadline: date | None, completed_on: date | None, today: date
+) -> Category | None:
+    """`category_at` from local days: `completed_on`, the day a completed task was
+    completed; `today`, the day of the instant it is judged at. A deadline is met when
+    the work is completed by the end of its day, and past once that day is over."""
     if status is _COMPLETED:
-        if completed_at is None:
-            raise ValueError("a completed task needs its completion time")
-        if deadline is None or calendar.deadline_met(deadline, completed_at):
+        if completed_on is None:
+            raise ValueError("a completed task needs its completion day")
+        if deadline is None or completed_on <= deadline:
             return Category.COMPLETED_ON_TIME
         return Category.COMPLETED_LATE
     if status not in OPEN_STATES:
         return None
     if deadline is None:
         return Category.ONGOING
-    if calendar.is_overdue(deadline, now):
+    if today > deadline:
         return Category.IN_PROGRESS_OVERDUE
     return Category.IN_PROGRESS_WITHIN_DEADLINE
 

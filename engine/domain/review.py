@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple, TypeVar
 
 from engine.domain.calendar import WorkingCalendar
-from engine.domain.categories import Category, category_at
+from engine.domain.categories import Category, category_on
 from engine.domain.lifecycle import Status
 from engine.domain.review_log import Mark, ReviewLog, Snapshot, Step, TaskFacts, states
 from engine.domain.review_month import BadMonth, Month, ReviewError
@@ -44,7 +44,7 @@ __all__ = [
     "Month",
     "MonthlyReview",
     "ReviewError",
-    "TaskLine",
+    "ReviewedTask",
     "TrendPoint",
     "UnitFigures",
     "cutoffs",
@@ -113,7 +113,7 @@ class Figures:
 _FIELD = {c: c.value for c in Category}
 
 
-class TaskLine(NamedTuple):
+class ReviewedTask(NamedTuple):
     """One task of the month's book, as it stood at the cut-off (a named tuple: a big
     office's book has 100,000 of them)."""
 
@@ -159,9 +159,9 @@ class MonthlyReview:
     total: Figures
     units: tuple[UnitFigures, ...]  # every unit with a task in the book, by code
     trend: tuple[TrendPoint, ...]  # the last TREND_MONTHS months, oldest first
-    lines: tuple[TaskLine, ...]  # the whole book, by unit, deadline, id
-    overdue: tuple[TaskLine, ...]  # the most overdue first
-    due_next_month: tuple[TaskLine, ...]  # open tasks due in the next month, by deadline
+    lines: tuple[ReviewedTask, ...]  # the whole book, by unit, deadline, id
+    overdue: tuple[ReviewedTask, ...]  # the most overdue first
+    due_next_month: tuple[ReviewedTask, ...]  # open tasks due in the next month, by deadline
 
 
 # -- the aggregation --------------------------------------------------------------------------
@@ -199,8 +199,9 @@ def review(
         raise ValueError(f"the log was read at other cut-offs than {month.iso}'s review's")
     steps = _by_task(log.steps)
     marks = _by_task(log.marks)
+    days = [calendar.local_date(end) for end in ends]  # the local day of each cut-off
     earlier = [Figures() for _ in months[:-1]]
-    lines: list[TaskLine] = []
+    lines: list[ReviewedTask] = []
     for task in log.tasks:
         history = sorted(steps.get(task.id, ()))  # by span
         if not history:
@@ -208,16 +209,15 @@ def review(
         last = history[-1]
         if last.at < starts[0] and last.status in _OUT_OF_BOOKS:
             continue  # left completed, cancelled or a draft before the trend began
-        its_marks = sorted(marks.get(task.id, ()), key=lambda mark: (mark.at, mark.seq))
+        its_marks = sorted(marks.get(task.id, ()), key=_in_log_order)
         snaps = states(task, history, its_marks, ends)
-        for snap, start, end, point in zip(snaps, starts, ends, earlier, strict=False):
-            category = _category(snap, start, end, calendar)
+        categories = _categories(snaps, starts, days, calendar)
+        for category, start, end, point in zip(categories, starts, ends, earlier, strict=False):
             if category is not None:
                 point._add(category)
                 point.assigned_in_month += _assigned_between(task, start, end)
-        line = _line(task, snaps[-1], starts[-1], ends[-1], calendar)
-        if line is not None:
-            lines.append(line)
+        if categories[-1] is not None:
+            lines.append(_line(task, snaps[-1], categories[-1], starts[-1], ends[-1], days[-1]))
 
     granted = Counter(
         m.task_id for m in log.marks if m.new_deadline is not None and m.at >= starts[-1]
@@ -225,7 +225,7 @@ def review(
     requested = {t.id: t.extensions_requested for t in log.tasks if t.extensions_requested}
     due_next = month.next()
 
-    def figures(book: Iterable[TaskLine]) -> Figures:
+    def figures(book: Iterable[ReviewedTask]) -> Figures:
         return _figures(book, requested, granted, due_next)
 
     total = figures(lines)
@@ -244,8 +244,8 @@ def _by_task(rows: Iterable[R]) -> dict[int, list[R]]:
     return out
 
 
-def _by_unit(lines: Iterable[TaskLine]) -> dict[str, list[TaskLine]]:
-    out: dict[str, list[TaskLine]] = {}
+def _by_unit(lines: Iterable[ReviewedTask]) -> dict[str, list[ReviewedTask]]:
+    out: dict[str, list[ReviewedTask]] = {}
     for line in lines:
         out.setdefault(line.unit, []).append(line)
     return out
@@ -256,18 +256,32 @@ _OUT_OF_BOOKS = frozenset({Status.COMPLETED.value, Status.CANCELLED.value, Statu
 _DONE = frozenset({Category.COMPLETED_ON_TIME, Category.COMPLETED_LATE})
 
 
-def _category(
-    snap: Snapshot | None, start: datetime, cutoff: datetime, calendar: WorkingCalendar
-) -> Category | None:
-    """The category at `cutoff` of a task in the book of the month from `start`, or None
-    when it is not in that book (not yet begun, a draft, cancelled, or completed before
-    `start`)."""
-    if snap is None:
-        return None
-    completed_at = snap.completed_at
-    if completed_at is not None and completed_at < start:
-        return None  # an earlier month's book counted it
-    return category_at(snap.status, snap.deadline, completed_at, cutoff, calendar)
+def _in_log_order(mark: Mark) -> tuple[datetime, int]:
+    return mark.at, mark.seq
+
+
+def _categories(
+    snaps: Sequence[Snapshot | None],
+    starts: Sequence[datetime],
+    days: Sequence[date],
+    calendar: WorkingCalendar,
+) -> list[Category | None]:
+    """The category of a task at each cut-off (the local day `days[k]`) in the book of
+    the month from `starts[k]`, or None when it is not in that book: not yet begun, a
+    draft, cancelled, or completed before `starts[k]` (an earlier month counted it)."""
+    out: list[Category | None] = []
+    completed_at: datetime | None = None
+    completed_on: date | None = None
+    for snap, start, today in zip(snaps, starts, days, strict=True):
+        if snap is None or (snap.completed_at is not None and snap.completed_at < start):
+            out.append(None)
+            continue
+        if snap.completed_at is not None and snap.completed_at != completed_at:
+            completed_at = snap.completed_at  # a task's completion is one instant: its day once
+            completed_on = calendar.local_date(completed_at)
+        on = completed_on if snap.completed_at is not None else None
+        out.append(category_on(snap.status, snap.deadline, on, today))
+    return out
 
 
 def _assigned_between(task: TaskFacts, start: datetime, cutoff: datetime) -> bool:
@@ -277,20 +291,20 @@ def _assigned_between(task: TaskFacts, start: datetime, cutoff: datetime) -> boo
 def _line(
     task: TaskFacts,
     snap: Snapshot | None,
+    category: Category,
     start: datetime,
     cutoff: datetime,
-    calendar: WorkingCalendar,
-) -> TaskLine | None:
-    """The task's line in the book of the month from `start` to `cutoff`, if in it."""
-    category = _category(snap, start, cutoff, calendar)
-    if snap is None or category is None:
-        return None
+    today: date,
+) -> ReviewedTask:
+    """The task's line in the book of the month from `start` to `cutoff` (local day
+    `today`), in which it stands in `category`."""
+    assert snap is not None
     days = level = 0
     if category is Category.IN_PROGRESS_OVERDUE:
         assert snap.deadline is not None
-        days = (calendar.local_date(cutoff) - snap.deadline).days
+        days = (today - snap.deadline).days
         level = snap.escalation_level
-    return TaskLine(
+    return ReviewedTask(
         id=task.id,
         unit=task.unit,
         reference=task.reference,
@@ -312,7 +326,7 @@ def _line(
 
 
 def _figures(
-    book: Iterable[TaskLine],
+    book: Iterable[ReviewedTask],
     requested: Mapping[int, int],
     granted: Mapping[int, int],
     due_next: Month,
@@ -335,7 +349,7 @@ def _figures(
     return out
 
 
-def _due_in(line: TaskLine, first: date, last: date) -> bool:
+def _due_in(line: ReviewedTask, first: date, last: date) -> bool:
     """An open task within its deadline, due from `first` to `last`."""
     return (
         line.category is Category.IN_PROGRESS_WITHIN_DEADLINE
@@ -357,7 +371,7 @@ def _assemble(
     total: Figures,
     units: Mapping[str, Figures],
     trend: Sequence[tuple[Month, Figures]],
-    lines: list[TaskLine],
+    lines: list[ReviewedTask],
 ) -> MonthlyReview:
     """The review from its figures and its book's lines (in any order): the lines put
     in the book's order, the overdue and the due next month picked out of them."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import i18n, presenters, templating
 from engine.domain.categories import Category
-from engine.domain.review import MonthlyReview, TaskLine, lagging_units
+from engine.domain.review import MonthlyReview, ReviewedTask, lagging_units
 from engine.report import charts
 from engine.report.words import words
 from engine.templating import environment
@@ -65,7 +65,7 @@ class ReportInput:
         return self.unit_names.get(code) or code or "—"
 
 
-def _deadline_text(line: TaskLine, lang: str) -> str:
+def _deadline_text(line: ReviewedTask, lang: str) -> str:
     """'30/01/2026 (gia hạn từ 15/12/2025)': the deadline in force at the cut-off."""
     return presenters.deadline_text(
         line.deadline, lang, recurrence=line.recurrence, original=line.original_deadline

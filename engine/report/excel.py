@@ -1,14 +1,14 @@
 """The Excel annex: the summary by unit, and every task of the month's book, one row each,
 with filters and a frozen header.
 
-Written with XlsxWriter, made for writing: the 39,481 rows of 17 columns of the bench's
-annex take it ~3.5 s where openpyxl (which still reads workbooks, in intake and in the
-tests) took ~14 s. Its default mode keeps the cells until the book is closed (some tens
-of MB for 40,000 rows, less than reading the log takes) and writes each distinct text
-once, in the shared strings; `constant_memory`, which writes rows as they come with the
-texts inline, was a third slower. Each cell is written by the method of its type (a text
-is never taken for a formula), dates as day numbers shown DD/MM/YYYY, no cell for None
-or an empty text.
+Written with XlsxWriter, made for writing: openpyxl (which still reads workbooks, in
+intake and in the tests) took ~14 s for the bench's annex of 39,481 rows of 17 columns.
+Its default mode keeps the cells until the book is closed (some tens of MB for 40,000
+rows) and writes each distinct text once, in the shared strings; `constant_memory`, which
+writes rows as they come with the texts inline, was a third slower. The cells go in a
+column at a time, one call per column (a call per cell was a third of the annex's time);
+a text is never taken for a formula or a link, days are Excel's day numbers shown
+DD/MM/YYYY, and there is no cell for None or an empty text.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from engine.domain.review import Figures
 from engine.report.document import ReportInput, pct
 from engine.report.words import words
 
+Cell = str | int | date | None
 DATE_FORMAT = "DD/MM/YYYY"
 #: day 0 of Excel's calendar for days after 28/02/1900 (it counts a 29/02/1900 that was not)
 EXCEL_EPOCH = date(1899, 12, 30)
+#: texts are written as texts, never taken for formulas or links
+BOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 HEADER_STYLE = {"bold": True, "bg_color": "#F3F4F6", "text_wrap": True, "valign": "top"}
 
 #: (label key, column width) of the task sheet, in order
@@ -68,24 +71,21 @@ class _Sheet:
         self.sheet.autofilter(0, 0, max(rows, 1), len(labels) - 1)
         for index, label in enumerate(labels):
             self.sheet.write_string(0, index, label, header)
-        self.row = 1
 
-    def append(self, values: Sequence[str | int | date | None]) -> None:
-        """One row: texts, numbers, days (as Excel's day numbers, shown DD/MM/YYYY); no cell
-        for None or an empty text."""
-        sheet, row, days = self.sheet, self.row, self.days
-        for index, value in enumerate(values):
-            if value is None or value == "":  # an empty cell, as openpyxl left it
+    def fill(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """The rows under the header: texts and numbers a column at a time (one call per
+        column), days as Excel's day numbers shown DD/MM/YYYY; no cell for None or an
+        empty text."""
+        sheet, days = self.sheet, self.days
+        for index, values in enumerate(zip(*rows, strict=True)):
+            if not any(isinstance(value, date) for value in values):
+                sheet.write_column(1, index, values)
                 continue
-            if isinstance(value, str):
-                sheet.write_string(row, index, value)
-            elif isinstance(value, date):
-                if value not in days:
-                    days[value] = (value - EXCEL_EPOCH).days
-                sheet.write_number(row, index, days[value], self.day_format)
-            else:
-                sheet.write_number(row, index, value)
-        self.row += 1
+            for row, value in enumerate(values, start=1):
+                if isinstance(value, date):
+                    if value not in days:
+                        days[value] = (value - EXCEL_EPOCH).days
+                    sheet.write_number(row, index, days[value], self.day_format)
 
 
 def render_xlsx(data: ReportInput) -> bytes:
@@ -93,7 +93,7 @@ def render_xlsx(data: ReportInput) -> bytes:
     t = words(lang)
     r = data.review
     out = io.BytesIO()
-    book = Workbook(out, {"in_memory": True})
+    book = Workbook(out, BOOK_OPTIONS)
 
     labels = [t["no"], t["unit_code"], t["unit"]]
     labels += [i18n.category_label(c, lang) for c in Category]
@@ -110,9 +110,9 @@ def render_xlsx(data: ReportInput) -> bytes:
         (i, u.unit, data.unit_name(u.unit), u.figures) for i, u in enumerate(r.units, 1)
     ]
     rows.append((None, "", t["total"], r.total))
-    for number, code, name, f in rows:
-        summary.append(
-            [
+    summary.fill(
+        [
+            (
                 number,
                 code,
                 name,
@@ -122,8 +122,10 @@ def render_xlsx(data: ReportInput) -> bytes:
                 f.assigned_in_month,
                 f"{f.extensions_requested} / {f.extensions_granted}",
                 *f.overdue_aging.values(),
-            ]
-        )
+            )
+            for number, code, name, f in rows
+        ]
+    )
 
     tasks = _Sheet(
         book,
@@ -141,13 +143,14 @@ def render_xlsx(data: ReportInput) -> bytes:
     def local_day(value: datetime | None) -> date | None:
         return value.astimezone(zone).date() if value is not None else None
 
+    lines: list[tuple[Cell, ...]] = []
     for number, line in enumerate(r.lines, start=1):
         if line.unit not in units:
             units[line.unit] = data.unit_name(line.unit)
         overdue = line.category is Category.IN_PROGRESS_OVERDUE
         if overdue and line.escalation_level not in levels:
             levels[line.escalation_level] = _level_text(line.escalation_level, lang)
-        tasks.append(
+        lines.append(
             (
                 number,
                 line.id,
@@ -170,6 +173,7 @@ def render_xlsx(data: ReportInput) -> bytes:
                 else None,
             )
         )
+    tasks.fill(lines)
     book.close()
     return out.getvalue()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,7 @@ from sqlmodel import Session, select
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category
 from engine.domain.review import (
+    TREND_MONTHS,
     Month,
     MonthlyReview,
     ReviewError,
@@ -81,7 +83,8 @@ def month_to_review(text: str | None, now: datetime, calendar: WorkingCalendar) 
 def load_review(session: Session, calendar: WorkingCalendar, month: Month) -> MonthlyReview:
     """The month's review, from what the log says at its cut-offs (read in the session's
     transaction: one snapshot)."""
-    log = read_review_log(session, cutoffs(month, calendar), month.start(calendar))
+    since = month.back(TREND_MONTHS - 1).start(calendar)
+    log = read_review_log(session, cutoffs(month, calendar), month.start(calendar), since)
     return review(log, month, calendar)
 
 
@@ -127,25 +130,40 @@ class _PdfWorker:
     the two longest steps after the read, on two cores at once. It takes the HTML, a few
     hundred KB, and gives back the PDF's bytes: nothing big crosses between processes.
 
-    The worker is started first, so that its start, and loading WeasyPrint, overlap the
-    read. It starts, with the document modules loaded, and ends as every worker process
+    The worker is started first, on a thread, so that its start (the first time in a
+    process, the forkserver's start and its import of WeasyPrint: a second or two during
+    which the start waits) overlaps the read. It starts and ends as every worker process
     of dondoc does (`engine.workers`). When no worker can be had (one core, a daemon
     process, a platform without them, a worker that died), the PDF is made here: the
     same, later."""
 
     def __init__(self, wanted: bool = True) -> None:
         self.pool: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
+        self._started = True
         if not wanted or (os.cpu_count() or 1) < 2:
             return
-        pool = start_pool(1, preload=["weasyprint", render_pdf.__module__, __name__])
-        if pool is None:
-            return
+        self.pool = start_pool(1, preload=["weasyprint", render_pdf.__module__])
+        if self.pool is not None:
+            self._starting = threading.Thread(target=self._warm, args=(self.pool,), daemon=True)
+            self._starting.start()
+
+    def _warm(self, pool: ProcessPoolExecutor) -> None:
+        """Start the worker, with WeasyPrint loaded, by a first small job."""
         try:
-            pool.submit(render_pdf, "<p></p>")  # starts the worker and loads WeasyPrint now
+            pool.submit(render_pdf, "<p></p>")
         except (OSError, RuntimeError):  # no process to be had after all
-            stop_pool(pool)
-            return
-        self.pool = pool
+            self._started = False
+
+    def _ready(self) -> ProcessPoolExecutor | None:
+        """The pool once its worker has started, or None when there is none."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+            if not self._started and self.pool is not None:
+                stop_pool(self.pool)
+                self.pool = None
+        return self.pool
 
     def pdf(self, html: str) -> Callable[[], bytes]:
         """Start making the PDF of `html`; call the result for its bytes."""
@@ -155,9 +173,10 @@ class _PdfWorker:
         """`job(*args)` started in the worker; the result's call waits for it, or calls
         `here()` instead when there is no worker or it is gone."""
         future: Future[T] | None = None
-        if self.pool is not None:
+        pool = self._ready()
+        if pool is not None:
             try:
-                future = self.pool.submit(job, *args)
+                future = pool.submit(job, *args)
             except (OSError, RuntimeError):
                 future = None
 
@@ -172,8 +191,9 @@ class _PdfWorker:
         return result
 
     def close(self) -> None:
-        if self.pool is not None:
-            stop_pool(self.pool)
+        pool = self._ready()
+        if pool is not None:
+            stop_pool(pool)
 
 
 def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import starmap
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -25,23 +26,35 @@ _task = TaskRow.__table__.c  # type: ignore[attr-defined]
 _directive = DirectiveRow.__table__.c  # type: ignore[attr-defined]
 
 
-def read_review_log(session: Session, cutoffs: Sequence[datetime], start: datetime) -> ReviewLog:
-    """The tasks created before the last of `cutoffs` (ascending), the steps of their
-    log between the cut-offs, and the marks before the last; `start` is the reviewed
-    month's first instant (its extension requests are counted)."""
+def read_review_log(
+    session: Session, cutoffs: Sequence[datetime], start: datetime, since: datetime
+) -> ReviewLog:
+    """The tasks created before the last of `cutoffs` (ascending) that are in one of the
+    review's books, the steps of their log between the cut-offs, and the marks before
+    the last; `start` is the reviewed month's first instant (its extension requests are
+    counted), `since` the first month's of the review's trend (a task whose log ended
+    before then, completed, cancelled or a draft, is in none of the books)."""
     if not cutoffs or list(cutoffs) != sorted(cutoffs):
         raise ValueError(f"cut-offs must be given in ascending order: {cutoffs}")
     return ReviewLog(
         cutoffs=tuple(cutoffs),
-        tasks=_tasks(session, cutoffs[-1], start),
+        tasks=_tasks(session, cutoffs[-1], start, since),
         steps=_steps(session, cutoffs),
         marks=_marks(session, cutoffs[-1]),
     )
 
 
-def _tasks(session: Session, cutoff: datetime, start: datetime) -> list[TaskFacts]:
+def _tasks(session: Session, cutoff: datetime, start: datetime, since: datetime) -> list[TaskFacts]:
     """Each task created before `cutoff`, with two things its log says before then: its
-    first assignment, and how many extensions it requested from `start`."""
+    first assignment, and how many extensions it requested from `start`.
+
+    Left out: the tasks without events before `cutoff`, and those whose last events, all
+    before `since`, are all completions, cancellations or drafts: such a task is in none
+    of the books from `since` (the domain leaves out the same, and this keeps a few more:
+    a last instant shared by an open and an ended state, which it sorts out by the ids).
+    """
+    ended = (Status.COMPLETED.value, Status.CANCELLED.value, Status.DRAFT.value)
+    live = case((or_(_event.at >= since, _event.to_status.not_in(ended)), _event.at))
     by_task = (
         select(
             _event.task_id,
@@ -60,6 +73,7 @@ def _tasks(session: Session, cutoff: datetime, start: datetime) -> list[TaskFact
         )
         .where(_event.at < cutoff)
         .group_by(_event.task_id)
+        .having(func.max(live) == func.max(_event.at))
         .subquery()
     )
     query = (
@@ -76,14 +90,14 @@ def _tasks(session: Session, cutoff: datetime, start: datetime) -> list[TaskFact
             by_task.c.requested,
         )
         .join_from(TaskRow.__table__, DirectiveRow.__table__, _directive.id == _task.directive_id)  # type: ignore[attr-defined]
-        .outerjoin(by_task, by_task.c.task_id == _task.id)
+        .join(by_task, by_task.c.task_id == _task.id)
         .where(_task.created_at < cutoff)
     )
     return [
         TaskFacts(task_id, unit or "", reference, number, title, owner, original, recurrence,
                   assigned_at, requested or 0)
         for task_id, unit, reference, number, title, owner, original, recurrence, assigned_at,
-        requested in session.connection().execute(query)
+        requested in session.connection().execute(query).all()
     ]  # fmt: skip
 
 
@@ -112,7 +126,7 @@ def _steps(session: Session, cutoffs: Sequence[datetime]) -> list[Step]:
     query = select(ranked.c.task_id, ranked.c.span, ranked.c.to_status, ranked.c.at).where(
         ranked.c.n == 1
     )
-    return [Step(*row) for row in session.connection().execute(query)]
+    return list(starmap(Step, session.connection().execute(query).all()))
 
 
 def _marks(session: Session, cutoff: datetime) -> list[Mark]:
@@ -134,7 +148,7 @@ def _marks(session: Session, cutoff: datetime) -> list[Mark]:
     )
     return [
         Mark(task_id, at, seq, _date(deadline), level)
-        for task_id, at, seq, deadline, level in session.connection().execute(query)
+        for task_id, at, seq, deadline, level in session.connection().execute(query).all()
     ]
 
 
