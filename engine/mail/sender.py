@@ -202,6 +202,19 @@ class SmtpSender:
                 feeding.cancel()
                 await asyncio.gather(feeding, return_exceptions=True)
 
+    async def probe(self) -> str:
+        """Connect as a delivery does (host, port, TLS, timeout; logging in when a user is
+        set), then QUIT: no mail is sent. The first line of the server's EHLO reply."""
+        client = self._client()
+        try:
+            await client.connect()
+            reply = client.last_ehlo_response or await client.ehlo()
+            await client.quit()
+        finally:
+            if client.is_connected:
+                client.close()
+        return reply.message.splitlines()[0] if reply.message else ""
+
     async def aclose(self) -> None:
         """Say QUIT on every idle connection (best effort) and forget them."""
         idle, self._idle = self._idle, []
@@ -245,7 +258,7 @@ class SmtpSender:
             await client.connect()
         except (aiosmtplib.SMTPException, OSError) as exc:
             self._connect_failures += 1
-            error = self._describe(exc)
+            error = self.describe(exc)
             if self._connect_failures >= UNREACHABLE_AFTER:
                 self._down = error
             raise _Unreachable(error) from exc
@@ -264,32 +277,33 @@ class SmtpSender:
                 return SendResult(row_id, ok=False, permanent=False, error=str(exc))
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 permanent = all(r.code >= 500 for r in exc.recipients)
-                error = "; ".join(self._describe(r) for r in exc.recipients)
+                error = "; ".join(self.describe(r) for r in exc.recipients)
                 return SendResult(row_id, ok=False, permanent=permanent, error=error)
             except aiosmtplib.SMTPResponseException as exc:
                 if exc.code == 421:  # the server is closing this connection
                     client.close()
-                return SendResult(row_id, False, exc.code >= 500, self._describe(exc))
+                return SendResult(row_id, False, exc.code >= 500, self.describe(exc))
             except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:
                 client.close()
                 if reused and attempt == 1 and not isinstance(exc, TimeoutError):
                     continue  # an idle connection the server had dropped: open a new one
-                return SendResult(row_id, ok=False, permanent=False, error=self._describe(exc))
+                return SendResult(row_id, ok=False, permanent=False, error=self.describe(exc))
             except (aiosmtplib.SMTPNotSupported, ValueError) as exc:
                 # e.g. a non-ASCII address the server cannot take: trying again cannot help
-                return SendResult(row_id, ok=False, permanent=True, error=self._describe(exc))
+                return SendResult(row_id, ok=False, permanent=True, error=self.describe(exc))
             except aiosmtplib.SMTPException as exc:  # anything else: start afresh next time
                 client.close()
-                return SendResult(row_id, ok=False, permanent=False, error=self._describe(exc))
+                return SendResult(row_id, ok=False, permanent=False, error=self.describe(exc))
             except Exception as exc:  # a bug must not lose the results of the whole batch
                 log.exception("unexpected error sending outbox row %s", row_id)
                 client.close()
-                return SendResult(row_id, ok=False, permanent=False, error=self._describe(exc))
+                return SendResult(row_id, ok=False, permanent=False, error=self.describe(exc))
             partly = "; ".join(f"{r.code} {r.message} <{a}>" for a, r in refused.items())
             return SendResult(row_id, ok=True, error=self._scrub(partly))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _describe(self, exc: BaseException) -> str:
+    def describe(self, exc: BaseException) -> str:
+        """An SMTP error as one line (code, reply, the refused address), the password out."""
         if isinstance(exc, aiosmtplib.SMTPRecipientRefused):
             text = f"{exc.code} {exc.message} <{exc.recipient}>"
         elif isinstance(exc, aiosmtplib.SMTPResponseException):

@@ -10,7 +10,6 @@ says so when what it would read is not there.
 from __future__ import annotations
 
 import asyncio
-import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,6 +23,7 @@ from sqlmodel import Session, col, select
 from engine.config import SetupError, smtp_unreachable
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.policy import Policy, in_office_hours
+from engine.mail.sender import SmtpSender
 from engine.services.deps import Deps
 from engine.settings import Settings
 from engine.store.db import check_database, shown_url
@@ -171,10 +171,11 @@ def smtp_item(settings: Settings) -> Item:
         "tls": settings.smtp_tls,
         "user": settings.smtp_user,
     }
+    sender = SmtpSender.from_settings(settings)
     try:
-        server = asyncio.run(_probe(settings))
+        server = asyncio.run(sender.probe())
     except aiosmtplib.SMTPAuthenticationError as exc:
-        reason = _scrub(f"{exc.code} {exc.message}", settings)
+        reason = sender.describe(exc)
         return Item(
             "smtp",
             State.FAILING,
@@ -185,7 +186,7 @@ def smtp_item(settings: Settings) -> Item:
             figures | {"error": reason},
         )
     except (aiosmtplib.SMTPException, OSError) as exc:
-        reason = _scrub(_describe(exc), settings)
+        reason = sender.describe(exc)
         error = smtp_unreachable(settings, reason)
         return Item("smtp", State.FAILING, error.vi, error.en, figures | {"error": reason})
     logged_in = f" Đăng nhập được ({settings.smtp_user})." if settings.smtp_user else ""
@@ -197,47 +198,6 @@ def smtp_item(settings: Settings) -> Item:
         f"The mail server {where} answers EHLO ({server}).{logged_in_en}",
         figures | {"server": server},
     )
-
-
-async def _probe(settings: Settings) -> str:
-    """The first line of the server's EHLO reply (its name), after logging in if asked."""
-    client = aiosmtplib.SMTP(
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        timeout=settings.smtp_timeout,
-        use_tls=settings.smtp_tls == "tls",
-        start_tls=settings.smtp_tls == "starttls",
-    )
-    try:
-        await client.connect()
-        reply = await client.ehlo()
-        if settings.smtp_user:
-            password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-            await client.login(settings.smtp_user, password)
-        await client.quit()
-    finally:
-        if client.is_connected:
-            client.close()
-    return reply.message.splitlines()[0] if reply.message else ""
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return f"{exc.code} {exc.message}"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def _scrub(text: str, settings: Settings) -> str:
-    """The password out of anything a server may have echoed, plain or in base64."""
-    secret = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-    if not secret:
-        return text
-    forms = {secret, base64.b64encode(secret.encode()).decode()}
-    if settings.smtp_user:
-        forms.add(base64.b64encode(f"\0{settings.smtp_user}\0{secret}".encode()).decode())
-    for form in forms:
-        text = text.replace(form, "***")
-    return text
 
 
 # -- the last sweep and the last delivery ---------------------------------------------------
