@@ -55,11 +55,12 @@ class Process:
     def tail(self, lines: int = 60) -> str:
         return tail(self.name, self.log, lines)
 
-    def stop(self) -> None:
-        """Stop the process and what it started in its process group: SIGTERM, then
-        SIGKILL for whatever is left after a grace period."""
+    def stop(self, first: signal.Signals = signal.SIGTERM) -> None:
+        """Stop the process and what it started in its process group: `first` (SIGTERM;
+        SIGINT for a Prefect worker, which stops itself on that alone), then SIGKILL for
+        whatever is left after a grace period."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGTERM)
+            os.killpg(self.popen.pid, first)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(15)
             os.killpg(self.popen.pid, signal.SIGKILL)

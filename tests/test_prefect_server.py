@@ -10,6 +10,7 @@ the assertion message carries the tail of their logs.
 """
 
 import os
+import signal
 
 # before Prefect is imported: it reads its settings once, at import
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -104,7 +105,7 @@ def worker(prefect_server: PrefectServer, office: str) -> Iterator[PrefectServer
     try:
         yield prefect_server
     finally:
-        process.stop()
+        process.stop(signal.SIGINT)  # a worker ignores SIGTERM: without it, 15 s of grace
 
 
 # -- through the API -----------------------------------------------------------------------
