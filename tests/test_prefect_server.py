@@ -97,7 +97,9 @@ def worker(prefect_server: PrefectServer, office: str) -> Iterator[PrefectServer
     env |= {f"DONDOC_{name.upper()}": value for name, value in MAIL_SETTINGS.items()}
     process = start(
         f"worker-{len(prefect_server.processes)}",
-        [PREFECT, "worker", "start", "--pool", "dondoc"],
+        # SIGINT stops a worker, and a process started from a background job inherits
+        # it ignored: give the worker its default back (as scripts/prefect-local.sh does)
+        ["env", "--default-signal=INT", PREFECT, "worker", "start", "--pool", "dondoc"],
         env,
         prefect_server.logs,
     )
