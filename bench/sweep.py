@@ -68,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine.services.sweep as sweep_module
 import engine.services.sweep_mail as sweep_mail_module
+import engine.store.reads as store_reads
 from engine.bootstrap import bootstrap
 from engine.clock import FixedClock
 from engine.domain.calendar import WorkingCalendar
@@ -524,7 +525,7 @@ WRAPPED_STEPS = {  # (owner, attribute) -> shown as
     (sweep_module, "_record_escalations"): "5 escalation events + levels",
     (sweep_module, "plan_mail"): "6 plan mail",
     (Notifier, "task_views"): "6.1 task views",
-    (Notifier, "coordinating_heads"): "6.2 coordinating heads (per assignment)",
+    (store_reads, "coordinating_heads"): "6.2 coordinating heads (per assignment)",
     (Notifier, "outbox_row"): "6.3 render mail (outbox_row)",
     (sweep_mail_module, "deadline_ics"): "6.4 .ics for assignments",
     (Notifier, "enqueue"): "6.5 enqueue outbox rows",

@@ -90,9 +90,6 @@ class Notifier:
             )
         return views
 
-    def coordinating_heads(self, session: Session, task_id: int) -> list[str]:
-        return reads.coordinating_heads(session, task_id)
-
     def outbox_row(
         self,
         *,

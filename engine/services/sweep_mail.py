@@ -20,6 +20,7 @@ from engine.mail.context import DueItem, TaskView
 from engine.mail.ics import deadline_ics
 from engine.notify import Notifier
 from engine.services.convert import unit_from_row
+from engine.store import reads
 from engine.store.tables import NoticeRow, TaskRow, UnitRow
 
 
@@ -70,7 +71,7 @@ def plan_mail(
         parent = units.get(lead.parent_code or "") if lead else None
         # only an assignment copies the coordinating units: ask for them only then
         coordinating = (
-            notifier.coordinating_heads(session, task.id) if notice is NoticeKind.ASSIGNMENT else []
+            reads.coordinating_heads(session, task.id) if notice is NoticeKind.ASSIGNMENT else []
         )
         routed = route(notice, d.audience, lead, parent, office, coordinating)
         if routed is None:
