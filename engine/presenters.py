@@ -59,6 +59,20 @@ PHRASES = {
         "Đã gửi {sent} thư; {retried} thư sẽ gửi lại sau; {failed} thư không gửi được.",
         "Sent {sent}; {retried} will be retried; {failed} failed.",
     ),
+    "delivery_taken_over": (
+        "Đã gửi tiếp {taken} thư của một lần gửi trước bị gián đoạn.",
+        "Took over {taken} mails of an earlier delivery that was cut off.",
+    ),
+    "delivery_lost": (
+        "Dừng gửi: đã hết thời hạn giữ {lost} thư chưa gửi; các thư này sẽ được gửi ở lần sau.",
+        "Stopped: the hold on {lost} unsent mails ran out; they are sent by the next run.",
+    ),
+    "delivery_failed": (
+        "Có {failed} thư không gửi được tới ít nhất một người nhận;"
+        " xem: dondoc outbox list --status failed",
+        "{failed} mails could not be delivered to at least one recipient;"
+        " see: dondoc outbox list --status failed",
+    ),
 }
 
 
@@ -161,7 +175,19 @@ def delivery_summary(report: DeliveryReport, lang: str) -> str:
     """What one delivery did, in a sentence: 'Đã gửi 3 thư; 1 thư sẽ gửi lại sau; …'."""
     if report.outside_hours:
         return _phrase("delivery_off", lang, waiting=report.skipped_outside_hours)
-    return _phrase("delivery", lang, sent=report.sent, retried=report.retried, failed=report.failed)
+    said = [
+        _phrase("delivery", lang, sent=report.sent, retried=report.retried, failed=report.failed)
+    ]
+    if report.taken_over:
+        said.append(_phrase("delivery_taken_over", lang, taken=report.taken_over))
+    if report.lost:
+        said.append(_phrase("delivery_lost", lang, lost=report.lost))
+    return " ".join(said)
+
+
+def delivery_failures(report: DeliveryReport, lang: str) -> str:
+    """Why `dondoc deliver` ends with an error: mail that failed for good ('' if none)."""
+    return _phrase("delivery_failed", lang, failed=report.failed) if report.failed else ""
 
 
 def due_text(kind: str, days_left: int, days_overdue: int, lang: str) -> str:

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = Field(
         default=60.0, gt=0, description="First retry delay; doubles each time"
     )
+    delivery_lease_seconds: float = Field(
+        default=120.0,
+        ge=1,
+        description="How long a deliverer's claim on its mail holds unless renewed (it renews "
+        "it while it sends): a crashed deliverer's mail is taken over this long after",
+    )
 
     serve_interval_seconds: int = Field(
         default=300, ge=5, description="How often `dondoc serve` runs the sweep and delivery"

@@ -20,15 +20,23 @@ How the processes live and end (CPython 3.11):
 - The workers are children of the forkserver, not of the caller (which still lists them
   in `multiprocessing.active_children()`). `stop_pool` reaps them: once it returns, none
   of the pool's workers is left. A pool not stopped is reaped at the caller's normal
-  exit, before the forkserver goes. A caller killed outright (SIGKILL) leaves its
-  workers waiting on their queue: Python's pools do not watch for that.
+  exit, before the forkserver goes. A caller killed outright (SIGKILL), which Python's
+  pools do not see, is noticed by each worker itself (`watch_caller`: within
+  `WATCH_EVERY` seconds); once the workers are gone, the forkserver and the resource
+  tracker end too.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+
+#: how often a worker looks whether the process that started its pool is still there
+WATCH_EVERY = 0.5
 
 
 def start_method() -> str:
@@ -53,9 +61,43 @@ def start_pool(workers: int, preload: Sequence[str] = ()) -> ProcessPoolExecutor
     if method == "forkserver":
         context.set_forkserver_preload(list(preload))
     try:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=watch_caller,
+            initargs=(os.getpid(),),
+        )
     except (OSError, ValueError):
         return None
+
+
+def watch_caller(caller: int) -> None:
+    """In a worker: end this process as soon as `caller`, the process that started the
+    pool, is gone (killed outright: Python's pools do not see it, and their workers would
+    wait on their queue for ever)."""
+
+    def watch() -> None:
+        while alive(caller):
+            time.sleep(WATCH_EVERY)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="dondoc-watch-caller", daemon=True).start()
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` is running (a zombie, dead but not yet reaped, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):  # no /proc here: the signal said it is there
+        return True
+    return state not in ("Z", "X")
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

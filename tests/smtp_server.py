@@ -2,8 +2,9 @@
 
 Use it as a pytest plugin (`pytest_plugins = ["tests.smtp_server"]`) for the fixture
 `smtp_server`. The server can refuse given recipients (451: try later, 550: never), refuse
-a message at DATA, drop each connection after a message, ask for a password, and be
-stopped and started again on the same port ("the server is down").
+a message at DATA, take its time to answer a message, drop each connection after a
+message, ask for a password, and be stopped and started again on the same port ("the
+server is down").
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class RecordingHandler:
     refuse_rcpt: dict[str, str] = field(default_factory=dict)  # address -> "550 ..."
     refuse_data: dict[str, str] = field(default_factory=dict)  # address -> "554 ..."
     drop_after_each: bool = False
+    delay: float = 0.0  # seconds every message's DATA waits for its answer
+    stall_next: float = 0.0  # seconds the next message's DATA waits for its answer
+    stalled: threading.Event = field(default_factory=threading.Event)  # set when it starts
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -66,6 +70,10 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        stall, self.stall_next = self.stall_next or self.delay, 0.0
+        if stall:
+            self.stalled.set()
+            await asyncio.sleep(stall)
         for address in envelope.rcpt_tos:
             if address.lower() in self.refuse_data:
                 return self.refuse_data[address.lower()]
@@ -145,6 +153,13 @@ class SmtpServer:
     def accept(self, address: str) -> None:
         self.handler.refuse_rcpt.pop(address.lower(), None)
         self.handler.refuse_data.pop(address.lower(), None)
+
+    def stall_next_message(self, seconds: float) -> threading.Event:
+        """Answer the next message's DATA only after `seconds` (the message is taken then);
+        the event returned is set when that message has arrived and the wait begins."""
+        self.handler.stalled.clear()
+        self.handler.stall_next = seconds
+        return self.handler.stalled
 
     def drop_connections(self, drop: bool = True) -> None:
         """Close each connection as soon as it has delivered one message."""

@@ -245,7 +245,7 @@ def test_the_sweep_and_the_delivery_record_their_runs_and_a_dry_run_does_not(
         "sweep": (MONDAY, {"tasks_checked": 1, "mails": 1, "escalations": 0, "instances": 0}),
         "deliver": (
             MONDAY + timedelta(minutes=1),
-            {"sent": 1, "retried": 0, "failed": 0, "unreachable": ""},
+            {"sent": 1, "retried": 0, "failed": 0, "unreachable": "", "taken_over": 0},
         ),
     }
 

@@ -221,18 +221,36 @@ def test_a_message_refused_at_data_with_5xx_fails_for_good(
     assert row.last_error == "554 5.6.0 Message rejected as spam"
 
 
-def test_mail_refused_for_one_copy_but_taken_for_the_recipient_counts_as_sent(
+def test_mail_refused_for_one_copy_fails_for_that_copy_alone_and_the_coordinator_is_told(
     mail_app: Deps, smtp_server: SmtpServer
 ) -> None:
     smtp_server.refuse("gone@example.vn", "550 5.1.1 No such user")
     [row_id] = insert(mail_app, outbox_row(1, cc=["gone@example.vn"]))
 
-    assert deliver(mail_app, now=NOW) == DeliveryReport(sent=1)
+    # the row (a recipient failed for good) and the coordinator's notice (sent)
+    assert deliver(mail_app, now=NOW) == DeliveryReport(sent=1, failed=1)
 
     row = load(mail_app, row_id)
-    assert row.status == "sent"
-    assert "550 5.1.1 No such user" in row.last_error
-    assert [r.rcpt_tos for r in smtp_server.received] == [(HEAD,)]
+    assert (row.status, row.attempts, row.sent_at) == ("failed", 1, NOW)
+    assert row.recipients == {
+        HEAD: {"status": "sent", "reply": "250"},
+        "gone@example.vn": {
+            "status": "failed",
+            "reply": "550 5.1.1 No such user <gone@example.vn>",
+        },
+    }
+    assert row.last_error == "550 5.1.1 No such user <gone@example.vn>"
+    [to_head] = smtp_server.to(HEAD)
+    assert (to_head.rcpt_tos, to_head.message_id) == ((HEAD,), row.message_id)
+    [notice] = notices(mail_app)
+    assert notice.key == f"delivery-failed:{row_id}:1"  # the head got it: told per attempt
+    [told] = smtp_server.to(COORDINATOR)
+    assert str(told.message["Subject"]).endswith("Không gửi được thư tới gone@example.vn")
+    assert "550 5.1.1 No such user <gone@example.vn>" in told.part("plain")
+
+    # nothing more goes out: not to the head again, not to the refused copy
+    assert deliver(mail_app, now=NOW + timedelta(hours=1)) == DeliveryReport()
+    assert len(smtp_server.received) == 2
 
 
 def test_the_coordinator_is_told_once_of_a_failed_mail(
@@ -347,7 +365,8 @@ def test_a_crashed_deliverers_expired_claim_is_picked_up_again(
         outbox_row(2, status="sending", claimed_until=NOW + timedelta(minutes=5)),
     )
 
-    assert deliver(mail_app, now=NOW) == DeliveryReport(sent=1)
+    # the next run says it took a row over
+    assert deliver(mail_app, now=NOW) == DeliveryReport(sent=1, taken_over=1)
 
     assert load(mail_app, expired).status == "sent"
     assert load(mail_app, held).status == "sending"
@@ -399,7 +418,9 @@ def meet_after_reading_what_is_due(app: Deps, meeting: threading.Barrier, met: l
     @event.listens_for(app.engine, "after_cursor_execute")
     def meet(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         nonlocal waited
-        if waited or not " ".join(statement.split()).startswith("SELECT outbox.id FROM outbox"):
+        if waited or not " ".join(statement.split()).startswith(
+            "SELECT outbox.id, outbox.status FROM outbox"
+        ):
             return
         waited = True
         try:

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
+from engine.domain.recipients import Answer, outcome
 from engine.mail.context import DueItem, Recipient, TaskView
 from engine.mail.headers import AddressListHeader, TextHeader
 from engine.mail.message import message_from_outbox
@@ -294,9 +295,10 @@ def test_a_long_subject_is_cut_between_encoded_words_after_a_space_they_carry(
 def test_the_delivery_failed_notice_reads_back(lang: str) -> None:
     kind, context = MAILS["assignment"]
     failed = outbox_row(lang, kind, context, head(lang))
-    failed.id, failed.attempts = 7, 5
-    failed.last_error = "550 5.1.1 <oanh.tnth@vpctn.gov.vn>: Recipient address rejected"
-    values = _failure_notice(notifier(lang), failed, NOW)
+    failed.id = 7
+    refused = "550 5.1.1 <oanh.tnth@vpctn.gov.vn>: Recipient address rejected"
+    out = outcome({}, [failed.to_email], Answer(taken=False, permanent=True, error=refused), 4, 6)
+    values = _failure_notice(notifier(lang), failed, out, NOW)
     assert values is not None
     notice = OutboxRow(**values)
 
@@ -473,7 +475,7 @@ def send(server_port: int, *messages: PreparedMessage) -> None:
     sender = SmtpSender(HOST, server_port, timeout=10)
 
     async def run() -> None:
-        results = [r async for r in sender.send_stream(each(enumerate(messages, 1)))]
+        results = [r async for rs in sender.send_stream(each(enumerate(messages, 1))) for r in rs]
         await sender.aclose()
         assert all(r.ok for r in results), results
 

@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from engine.cli.common import app, console, fail_on, moment, open_app, outbox_app, state, t
+from engine.cli.common import app, console, fail, fail_on, moment, open_app, outbox_app, state, t
 from engine.config import smtp_unreachable
 from engine.i18n import OUTBOX_STATUS, pick
-from engine.presenters import delivery_summary, mail_kind, sweep_summary
+from engine.presenters import delivery_failures, delivery_summary, mail_kind, sweep_summary
 from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.sweep import SweepReport, sweep
@@ -74,6 +74,8 @@ def deliver_command() -> None:
         print_delivery(report)
         if report.unreachable:
             raise fail_on(smtp_unreachable(application.settings, report.unreachable))
+        if report.failed:  # failed for good: a monitor or a script must see it
+            raise fail(delivery_failures(report, state.lang))
 
 
 @outbox_app.command("list")
@@ -99,6 +101,7 @@ def outbox_list(
             "attempts",
             "last_error",
             "message_id",
+            "recipients",
         )
         data = [{f: getattr(r, f) for f in fields} | {
             "created_at": r.created_at.isoformat(), "sent_at": r.sent_at.isoformat() if r.sent_at else None,
@@ -120,6 +123,8 @@ def outbox_list(
         status_text = pick(OUTBOX_STATUS.get(row.status, (row.status, row.status)), state.lang)
         if row.last_error and row.status != "sent":
             status_text += f"\n[red]{row.last_error[:80]}[/red]"
+        if row.status == "failed" and row.sent_at is not None:  # some recipients got it
+            status_text += "\n" + t("(đã gửi tới người nhận khác)", "(delivered to the others)")
         table.add_row(
             str(row.id), f"{row.created_at.astimezone(zone):%d/%m/%Y %H:%M}",
             mail_kind(row.kind, state.lang),
@@ -140,6 +145,10 @@ def outbox_show(row_id: Annotated[int, typer.Argument(help="Mã thư")]) -> None
     )
     console.print(f"Message-ID: {row.message_id}\n{pick(OUTBOX_STATUS.get(row.status, (row.status, row.status)), state.lang)}"
                   f" — {row.attempts} " + t("lần gửi", "attempts") + (f" — {row.last_error}" if row.last_error else ""), highlight=False)  # fmt: skip
+    for address, answer in row.recipients.items():  # what each recipient's server said
+        status = pick(OUTBOX_STATUS.get(answer["status"], (answer["status"],) * 2), state.lang)
+        reply = "" if answer["status"] == "sent" else f" — {answer['reply']}"
+        console.print(f"  {address}: {status}{reply}", highlight=False, markup=False)
     console.print()
     console.print(row.body_text, highlight=False, markup=False)
     if row.ics:

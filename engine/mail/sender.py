@@ -12,7 +12,7 @@ import base64
 import copy as _copy
 import io
 import logging
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
 from email import message_from_bytes
 from email import policy as email_policy
@@ -36,13 +36,31 @@ UNREACHABLE_AFTER = 2
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """One recipient the server refused at RCPT TO, with its answer."""
+
+    address: str
+    code: int
+    reply: str  # one line, as `SmtpSender.describe` words it
+
+    @property
+    def permanent(self) -> bool:
+        return self.code >= 500
+
+
+@dataclass(frozen=True)
 class SendResult:
-    """What became of one message: `ok`, or an error that is `permanent` (5xx) or not."""
+    """What became of one message: `ok` (the server took it for at least one recipient),
+    or an error that is `permanent` (5xx) or not. `refused`: the recipients the server
+    refused at RCPT TO, each with its own answer (the others, when `ok`, have it).
+    `held`: not sent, because the deliverer no longer held the row (its lease ran out)."""
 
     row_id: int
     ok: bool
     permanent: bool = False
     error: str = ""  # the server's reply ("550 5.1.1 <x@y>: no such user"), or what went wrong
+    refused: tuple[Refusal, ...] = ()
+    held: bool = True
 
 
 @dataclass(frozen=True)
@@ -149,11 +167,13 @@ class SmtpSender:
         )
 
     async def send_stream(
-        self, messages: AsyncIterable[tuple[int, Outgoing]]
-    ) -> AsyncIterator[SendResult]:
-        """Send messages as they come, at most `concurrency` at a time, and give each one's
-        result as soon as its send is over (so that it can be recorded at once). One call
-        at a time per sender.
+        self,
+        messages: AsyncIterable[tuple[int, Outgoing]],
+        may_send: Callable[[int], bool] | None = None,
+    ) -> AsyncIterator[list[SendResult]]:
+        """Send messages as they come, at most `concurrency` at a time, and give the results
+        as soon as their sends are over, in lists of those ready together (so that they can
+        be recorded at once). One call at a time per sender.
 
         1. `concurrency` workers take the messages from a queue. A worker, given its first
            message, takes a connection: an open one left by an earlier call in this event
@@ -164,6 +184,8 @@ class SmtpSender:
         3. When connecting fails UNREACHABLE_AFTER times in a row, the remaining messages
            fail at once (for now) instead of each waiting for its own timeout.
         4. Nothing is raised for a message that did not go: it becomes a result.
+        5. Right before each message, `may_send(row_id)` is asked: when it says no, the
+           message is not sent and its result says so (`held=False`).
         """
         self._adopt_running_loop()
         self._connect_failures = 0
@@ -175,6 +197,9 @@ class SmtpSender:
             client: aiosmtplib.SMTP | None = None
             try:
                 while (item := await todo.get()) is not None:
+                    if may_send is not None and not may_send(item[0]):
+                        done.put_nowait(SendResult(item[0], ok=False, held=False))
+                        continue
                     client = client or self._take()
                     done.put_nowait(await self._send_one(client, *item))
             finally:
@@ -194,8 +219,15 @@ class SmtpSender:
 
         feeding = asyncio.create_task(feed())
         try:
-            while (result := await done.get()) is not None:
-                yield result
+            over = False
+            while not over:
+                ready = [await done.get()]
+                while not done.empty():
+                    ready.append(done.get_nowait())
+                over = ready[-1] is None
+                results = [r for r in ready if r is not None]
+                if results:
+                    yield results
             await feeding  # raises what the messages' iterator raised
         finally:
             if not feeding.done():  # the caller stopped early: stop sending
@@ -275,10 +307,11 @@ class SmtpSender:
                 refused, _reply = await _transmit(client, message)
             except _Unreachable as exc:
                 return SendResult(row_id, ok=False, permanent=False, error=str(exc))
-            except aiosmtplib.SMTPRecipientsRefused as exc:
-                permanent = all(r.code >= 500 for r in exc.recipients)
-                error = "; ".join(self.describe(r) for r in exc.recipients)
-                return SendResult(row_id, ok=False, permanent=permanent, error=error)
+            except aiosmtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+                each = tuple(self._refusal(r.recipient, r) for r in exc.recipients)
+                permanent = all(r.permanent for r in each)
+                error = "; ".join(r.reply for r in each)
+                return SendResult(row_id, False, permanent, error, each)
             except aiosmtplib.SMTPResponseException as exc:
                 if exc.code == 421:  # the server is closing this connection
                     client.close()
@@ -298,9 +331,16 @@ class SmtpSender:
                 log.exception("unexpected error sending outbox row %s", row_id)
                 client.close()
                 return SendResult(row_id, ok=False, permanent=False, error=self.describe(exc))
-            partly = "; ".join(f"{r.code} {r.message} <{a}>" for a, r in refused.items())
-            return SendResult(row_id, ok=True, error=self._scrub(partly))
+            some = tuple(self._refusal(address, reply) for address, reply in refused.items())
+            return SendResult(row_id, ok=True, error="; ".join(r.reply for r in some), refused=some)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refusal(
+        self, address: str, reply: aiosmtplib.SMTPResponse | aiosmtplib.SMTPRecipientRefused
+    ) -> Refusal:
+        return Refusal(
+            address, reply.code, self._scrub(f"{reply.code} {reply.message} <{address}>")
+        )
 
     def describe(self, exc: BaseException) -> str:
         """An SMTP error as one line (code, reply, the refused address), the password out."""

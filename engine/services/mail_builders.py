@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -50,7 +50,7 @@ class Builders:
 
     async def messages(
         self, rows: Sequence[OutboxRow], unbuildable: list[SendResult]
-    ) -> AsyncIterator[tuple[int, Outgoing]]:
+    ) -> AsyncGenerator[tuple[int, Outgoing], None]:
         """Each row's message as soon as it is built, in the order of `rows`; a row whose
         message cannot be built goes to `unbuildable`, failed for good (trying again
         would build it the same way)."""

@@ -57,7 +57,9 @@ def retry(
         raise OutboxError("give one row id or all_failed, not both or neither")
     back = (
         update(OutboxRow)
-        .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+        .values(
+            status="pending", attempts=0, next_attempt_at=now, claimed_until=None, claim_token=None
+        )
         .returning(col(OutboxRow.id))
         .execution_options(synchronize_session=False)
     )

@@ -154,10 +154,20 @@ class OutboxRow(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16)  # pending, sending, sent, failed
     attempts: int = 0
     next_attempt_at: datetime = _utc()
+    # a claim is a lease: the deliverer holding it (its token) until `claimed_until`
     claimed_until: datetime | None = _utc(nullable=True)
+    claim_token: str | None = Field(default=None, max_length=36)
+    # what became of each recipient, by address (lower case): {"status": "sent" | "pending"
+    # | "failed", "reply": the server's answer}; empty until the first attempt
+    recipients: dict[str, dict[str, str]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc()
     sent_at: datetime | None = _utc(nullable=True)
+    # a row that failed for good: when the coordinator was told (its notice sent) or it was
+    # listed in a leader's digest
+    reported_at: datetime | None = _utc(nullable=True)
 
 
 class NoticeRow(SQLModel, table=True):
