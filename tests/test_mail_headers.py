@@ -218,11 +218,15 @@ MAILS: dict[str, tuple[str, dict[str, Any]]] = {
     **{
         f"escalation, level {level}": (
             "escalation",
-            items(escalated(t(), level), escalated(OTHER_TASK, level)) | {"level": level},
+            items(escalated(t(), level), escalated(OTHER_TASK, level))
+            | {"level": level, "undelivered": []},
         )
         for level in range(4)
     },
-    "escalation, one unit": ("escalation", items(escalated(t(), 3)) | {"level": 3}),
+    "escalation, one unit": (
+        "escalation",
+        items(escalated(t(), 3)) | {"level": 3, "undelivered": []},
+    ),
     "extension granted": ("extension_decision", fields_for("extension_decision", TITLE)),
     "extension refused": (
         "extension_decision",

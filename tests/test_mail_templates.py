@@ -119,7 +119,11 @@ def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
         "assignment": {"task": t},
         "reminder_digest": {"items": [before(t), due(other)]},
         "overdue": {"items": [overdue(t), before(other)]},
-        "escalation": {"items": [escalated(t), escalated(other, days=11)], "level": 2},
+        "escalation": {
+            "items": [escalated(t), escalated(other, days=11)],
+            "level": 2,
+            "undelivered": [],
+        },
         "extension_decision": {
             "task": t,
             "approved": True,
@@ -158,6 +162,8 @@ def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
 
 
 def mail(kind: str, lang: str = "vi", **fields: Any) -> Rendered:
+    if kind == "escalation" and fields:
+        fields.setdefault("undelivered", [])  # the leader's list of failed mail: none
     return render(
         kind, lang, office=office(), recipient=recipient(), **(fields or fields_for(kind))
     )
@@ -449,6 +455,30 @@ def test_escalation_lists_each_lead_unit_with_days_overdue_and_level() -> None:
     for cell in ("Đơn vị chủ trì</th>", "Vụ Tổng hợp</td>", "quá hạn 11 ngày làm việc</td>"):
         assert cell in rendered.html
     assert "Báo cáo vượt cấp</td>" in rendered.html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_leaders_escalation_lists_the_mail_nobody_was_told_of(lang: str) -> None:
+    failed = FailedMail(
+        to_email="gone@example.vn",
+        subject="Giao nhiệm vụ số 2",
+        error="550 5.1.1 No such user <gone@example.vn>",
+        attempts=1,
+    )
+    rendered = mail(
+        "escalation", lang, items=[escalated(task(), 3, 12)], level=3, undelivered=[failed]
+    )
+    line = "- gone@example.vn: Giao nhiệm vụ số 2 ({}: 550 5.1.1 No such user <gone@example.vn>)"
+    attempts = {"vi": "sau 1 lần thử", "en": "after 1 attempt"}[lang]
+    assert line.format(attempts) in rendered.text
+    assert "<li>gone@example.vn: Giao nhiệm vụ số 2 (" in rendered.html
+    assert "&lt;gone@example.vn&gt;" in rendered.html  # escaped
+    heading = {
+        "vi": "Các thư sau chưa gửi được tới người nhận;",
+        "en": "The following mail could not be delivered;",
+    }[lang]
+    assert heading in rendered.text
+    assert heading not in mail("escalation", lang, items=[escalated(task(), 3, 12)], level=3).text
 
 
 def test_english_escalation_subjects() -> None:

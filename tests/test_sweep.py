@@ -19,7 +19,7 @@ from engine.services import imports, tasks
 from engine.services.deps import Deps
 from engine.services.sweep import sweep
 from engine.store.tables import NoticeRow, OutboxRow, TaskEventRow, TaskRow
-from tests.builders import directive, directives_file, task, unit, units_file
+from tests.builders import directive, directives_file, pending_mail, task, unit, units_file
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 ISSUED = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)
@@ -223,6 +223,36 @@ def test_each_escalation_level_is_reached_once_and_recorded(app: Deps, tmp_path:
         "lanhdao@example.vn",
         ["theodoi@example.vn"],
     )
+
+
+def test_the_leaders_digest_lists_failed_mail_nobody_was_told_of_once(
+    app: Deps, tmp_path: Path
+) -> None:
+    load(app, tmp_path)
+    failed_at = at(date(2025, 12, 10))
+    with app.session() as session:
+        told, untold = (
+            pending_mail(failed_at, key=f"failed:{n}", to_email=f"gone{n}@example.vn",
+                         subject=f"Giao nhiệm vụ {n}", body_text="…", body_html="…",
+                         message_id=f"<f{n}@x>", status="failed", attempts=6,
+                         last_error=f"550 5.1.1 No such user <gone{n}@example.vn>")
+            for n in (1, 2)
+        )  # fmt: skip
+        told.reported_at = failed_at  # its notice reached the coordinator
+        session.add_all([told, untold])
+        session.commit()
+    for day in working_days(app, date(2025, 12, 16), date(2026, 1, 20)):
+        sweep(app, at(day))
+
+    digests = [m for m in outbox(app) if m.kind == "escalation"]
+    lists = [m for m in digests if "chưa gửi được tới người nhận" in m.body_text]
+    [leader] = lists  # once, in the first digest to a leader; none of the others
+    # the level-3 digest to the leader; not the level-2 one to the parent unit's head
+    assert (leader.to_email, leader.cc) == ("lanhdao@example.vn", ["theodoi@example.vn"])
+    assert "- gone2@example.vn: Giao nhiệm vụ 2 (sau 6 lần thử: 550 5.1.1" in leader.body_text
+    assert "gone1@example.vn" not in leader.body_text
+    with app.session() as session:
+        assert session.get(OutboxRow, untold.id).reported_at == leader.created_at
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "assignment": ("task",),
     "reminder_digest": ("items",),  # before / due items only
     "overdue": ("items",),  # at least one overdue item; may also list before / due items
-    "escalation": ("items", "level"),  # escalation items, possibly of several units
+    # escalation items, possibly of several units; to a leader, the failed mail nobody
+    # was told of (`FailedMail`s, else empty)
+    "escalation": ("items", "level", "undelivered"),
     "extension_decision": ("task", "approved", "old_deadline", "new_deadline", "reason"),
     "completion_accepted": ("task", "note"),
     "completion_returned": ("task", "note"),

@@ -16,12 +16,12 @@ from sqlmodel import Session, select
 
 from engine.domain.policy import Audience, DueNotice, NoticeKind
 from engine.domain.routing import Recipient, route
-from engine.mail.context import DueItem, TaskView
+from engine.mail.context import DueItem, FailedMail, TaskView
 from engine.mail.ics import deadline_ics
 from engine.notify import Notifier
 from engine.services.convert import unit_from_row
-from engine.store import reads
-from engine.store.tables import NoticeRow, TaskRow, UnitRow
+from engine.store import outbox_claims, reads
+from engine.store.tables import NoticeRow, OutboxRow, TaskRow, UnitRow
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def plan_mail(
             digest.items.append(d)
 
     stamp = now.isoformat()
+    leaders = {a.lower() for a in (office.leader, office.leadership) if a}
+    told: list[int] = []  # the failed mail listed in a leader's digest
     for (group, email), digest in digests.items():
         items = [_item(views[d.task.id], d) for d in digest.items if d.task.id is not None]
         if group == "unit":
@@ -113,7 +115,15 @@ def plan_mail(
             context: dict[str, Any] = {"items": items}
         else:
             kind = "escalation"
-            context = {"items": items, "level": max(d.notice.level for d in digest.items)}
+            context = {
+                "items": items,
+                "level": max(d.notice.level for d in digest.items),
+                "undelivered": [],
+            }
+            if email.lower() in leaders:  # the leader, with the coordinator in copy
+                failures = reads.unreported_failures(session)
+                context["undelivered"] = [_failed(row) for row in failures]
+                told += [row.id for row in failures if row.id is not None]
         notice_ids = [d.notice_id for d in digest.items]
         key = f"{kind}:{email}:{stamp}:{min(notice_ids)}"
         values = notifier.outbox_row(
@@ -132,6 +142,7 @@ def plan_mail(
             {"id": outbox_id, "kind": values["kind"], "to": values["to_email"], "cc": values["cc"],
              "items": len(notice_ids), "subject": values["subject"]}
         )  # fmt: skip
+    outbox_claims.mark_reported(session, told, now)
     if links:  # each notice points at the mail that tells it, in one statement
         notices = NoticeRow.__table__  # type: ignore[attr-defined]
         session.connection().execute(
@@ -141,6 +152,16 @@ def plan_mail(
             links,
         )
     return mails, unaddressed
+
+
+def _failed(row: OutboxRow) -> FailedMail:
+    unserved = [a for a, s in row.recipients.items() if s.get("status") != "sent"]
+    return FailedMail(
+        to_email=", ".join(unserved) or row.to_email,
+        subject=row.subject,
+        error=row.last_error,
+        attempts=row.attempts,
+    )
 
 
 def _item(view: TaskView, d: Due) -> DueItem:

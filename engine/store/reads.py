@@ -157,6 +157,24 @@ def mail_failed(session: Session) -> list[OutboxRow]:
     return outbox_rows(session, "failed")
 
 
+def unreported_failures(session: Session, limit: int = 50) -> list[OutboxRow]:
+    """Mail that failed for good and that nobody has been told of yet (its notice to the
+    coordinator not sent, nor listed in a leader's digest), the oldest first. A notice
+    that failed is not listed itself: the mail it was about is."""
+    return list(
+        session.exec(
+            select(OutboxRow)
+            .where(
+                col(OutboxRow.status) == "failed",
+                col(OutboxRow.reported_at).is_(None),
+                col(OutboxRow.kind) != "delivery_failed",
+            )
+            .order_by(col(OutboxRow.id))
+            .limit(limit)
+        ).all()
+    )
+
+
 def mail_to_retry(session: Session) -> list[OutboxRow]:
     """The mail a failed attempt left waiting for another, the soonest due first."""
     return list(
