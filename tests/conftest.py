@@ -125,7 +125,7 @@ def dondoc(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., st
 
     def run(*args: str, code: int = 0) -> str:
         result = runner.invoke(cli.app, list(args))
-        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+        output = result.output  # stdout and stderr, as the terminal shows them
         assert result.exit_code == code, output
         return " ".join(output.translate(BOX).split())
 

@@ -4,9 +4,12 @@ what the real SMTP server received; on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -16,6 +19,7 @@ from engine.services import outbox
 from engine.services.delivery import DeliveryReport, deliver
 from engine.services.deps import Deps
 from engine.store.tables import OutboxRow
+from tests.builders import STANDARD_UNITS, directive, directives_file, units_file
 from tests.conftest import make_app
 from tests.smtp_server import SmtpServer
 from tests.test_delivery import (
@@ -34,6 +38,7 @@ from tests.test_delivery import (
 DEPUTY = "pho.vt@example.vn"
 BUSY = "ban.nv@example.vn"
 GONE = "gone@example.vn"
+Dondoc = Callable[..., str]
 
 
 @pytest.fixture
@@ -263,3 +268,40 @@ def test_an_attempt_counts_only_when_someone_was_not_served() -> None:
     assert (dead.status, dead.failed, dead.recipients["a@x.vn"]["reply"]) == (
         "failed", ("a@x.vn",), "554 no"
     )  # fmt: skip
+
+
+# -- as the operator sees it ----------------------------------------------------------------
+
+
+def test_deliver_exits_1_naming_what_failed_for_good_and_the_outbox_shows_each_recipient(
+    dondoc: Dondoc, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DONDOC_SMTP_PORT", str(smtp_server.port))
+    monkeypatch.setenv("DONDOC_COORDINATOR_EMAIL", COORDINATOR)
+    dondoc("init")
+    dondoc("units", "import", str(units_file(tmp_path, *STANDARD_UNITS)))
+    dondoc("directive", "import", str(directives_file(tmp_path, directive())))
+    dondoc("sweep")
+    smtp_server.refuse("th@example.vn", "550 5.1.1 No such user")
+
+    out = dondoc("deliver", code=1)
+
+    assert out == (
+        "Đã gửi 1 thư; 0 thư sẽ gửi lại sau; 1 thư không gửi được."
+        " Có 1 thư không gửi được tới ít nhất một người nhận;"
+        " xem: dondoc outbox list --status failed"
+    )
+    [failed] = json.loads(dondoc("outbox", "list", "--status", "failed", "--json"))
+    assert (failed["kind"], failed["to_email"], failed["attempts"]) == (
+        "assignment",
+        "th@example.vn",
+        1,
+    )
+    assert failed["recipients"] == {
+        "th@example.vn": {"status": "failed", "reply": "550 5.1.1 No such user <th@example.vn>"}
+    }
+    shown = dondoc("outbox", "show", str(failed["id"]))
+    assert "th@example.vn: Không gửi được — 550 5.1.1 No such user <th@example.vn>" in shown
+    [told] = smtp_server.to(COORDINATOR)
+    assert "th@example.vn" in str(told.message["Subject"])
+    assert dondoc("deliver", code=0) == "Đã gửi 0 thư; 0 thư sẽ gửi lại sau; 0 thư không gửi được."
