@@ -30,7 +30,7 @@ from tests.test_delivery import NOW, insert, outbox_row, with_mail
 
 ROWS = 400  # one batch, big enough to be built in worker processes
 CONCURRENCY = 4
-LEASE = 5.0  # seconds
+LEASE = 60.0  # seconds: far longer than the run, so that only the kill stops it
 KILL_AFTER = 60  # mails received
 
 
@@ -89,6 +89,7 @@ def test_a_deliverer_killed_mid_batch_resends_at_most_its_concurrency(
     try:
         wait_for(lambda: len(smtp_server.received) >= KILL_AFTER, 60, f"{KILL_AFTER} mails")
         helpers = processes_marked(mark)
+        assert process.poll() is None, "the deliverer ended before it could be killed"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(10)
     finally:
@@ -100,6 +101,7 @@ def test_a_deliverer_killed_mid_batch_resends_at_most_its_concurrency(
         if process.stderr is not None:
             process.stderr.close()
     killed_at = len(smtp_server.received)
+    assert killed_at < ROWS  # killed mid-batch
     smtp_server.handler.delay = 0.0
 
     # the worker processes it had (building the big batch), then none of its processes
@@ -117,7 +119,7 @@ def test_a_deliverer_killed_mid_batch_resends_at_most_its_concurrency(
     assert held_until <= NOW + timedelta(seconds=LEASE)  # nobody holds them past the lease
 
     # before the lease has run out, another run leaves them alone
-    assert deliver(app, now=NOW + timedelta(seconds=LEASE / 2)).sent == 0
+    assert deliver(app, now=NOW + timedelta(seconds=LEASE - 1)).sent == 0
     again = deliver(app, now=NOW + timedelta(seconds=LEASE + 1))
     assert again.taken_over == sending
     assert again.sent == sending
