@@ -123,6 +123,24 @@ def kill(processes: set[Pid]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def stop_all(processes: Iterable[tuple[Process, signal.Signals]]) -> set[Pid]:
+    """Stop each process in the order given with its own first signal (SIGINT for a
+    worker), then SIGKILL whatever of their trees outlived that: what a process started
+    in a session of its own (a worker's flow runs) is out of reach of the group's SIGKILL.
+    Returns what was still running 5 s after the last stop: the orphans the stops left."""
+    processes = list(processes)
+    trees: set[Pid] = set()
+    for process, _ in processes:
+        trees |= descendants(process.popen.pid)
+    for process, first in processes:
+        process.stop(first)
+    deadline = time.monotonic() + 5  # the group's SIGKILL lands in a moment
+    while (left := alive(trees)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kill(left)
+    return left
+
+
 def stop_tree(process: Process, seen: Iterable[Pid] = ()) -> None:
     """Stop a process that starts others in sessions of their own (`make prefect`'s script):
     SIGTERM to it, and SIGKILL to whatever of its tree (and of `seen`, its tree earlier)
@@ -210,6 +228,13 @@ def wait_for(
             return found
         time.sleep(0.5)
     pytest.fail(server.report(f"no {what} in {timeout} s"))
+
+
+def worker_command(pool: str, *options: str) -> list[str]:
+    """`prefect worker start` on `pool`. SIGINT stops a worker, and a process started from
+    a background job inherits it ignored: the worker gets its default back (as
+    scripts/prefect-local.sh does). Stop it with `Process.stop(signal.SIGINT)`."""
+    return ["env", "--default-signal=INT", PREFECT, "worker", "start", "--pool", pool, *options]
 
 
 def wait_until_healthy(server: PrefectServer, process: Process) -> None:
