@@ -45,11 +45,51 @@ RECURRENCE = {
     "ongoing": ("Thường xuyên", "Ongoing"),
 }
 
+#: The terms a person reads, the one source for the mails, the CLI, the Prefect forms and
+#: artifacts, the report and the web pages; the README's glossary lists them. Written as
+#: they stand inside a sentence (`capital` starts one with them).
+GLOSSARY = {
+    "task": ("nhiệm vụ", "task"),
+    "directive": ("văn bản chỉ đạo; thông báo kết luận", "directive; conclusion notice"),
+    "lead_unit": ("đơn vị chủ trì", "lead unit"),
+    "coordinating_unit": ("đơn vị phối hợp", "coordinating unit"),
+    "unit_head": ("thủ trưởng đơn vị", "unit head"),
+    "deadline": ("thời hạn", "deadline"),
+    "deliverable": ("sản phẩm", "deliverable"),
+    "authority": ("cấp có thẩm quyền", "approving authority"),
+    "ongoing_duty": ("nhiệm vụ thường xuyên", "ongoing duty"),
+    "reminder": ("nhắc việc", "reminder"),
+    "follow_up": ("đôn đốc", "follow-up"),
+    "due_soon": ("sắp đến hạn", "due soon"),
+    "due_today": ("đến hạn hôm nay", "due today"),
+    "overdue": ("quá hạn", "overdue"),
+    "working_days": ("ngày làm việc", "working days"),
+    "extension_request": ("đề nghị gia hạn", "extension request"),
+    "escalation": ("nâng mức đôn đốc", "escalation"),
+    "escalation_level": ("mức đôn đốc", "escalation level"),
+    "level_1": ("đôn đốc thủ trưởng đơn vị", "urged with the unit head"),
+    "level_2": ("báo cáo lãnh đạo cấp trên", "reported to the unit's superior"),
+    "level_3": (
+        "báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo",
+        "referred to the Office leadership for direction",
+    ),
+    "overdue_report": ("báo cáo nhiệm vụ quá hạn", "overdue task report"),
+    "office_leadership": ("Lãnh đạo Văn phòng", "Office leadership"),
+    "coordinator": (
+        "bộ phận theo dõi, đôn đốc thực hiện nhiệm vụ",
+        "task monitoring and follow-up unit",
+    ),
+    "monthly_review": (
+        "báo cáo tình hình thực hiện nhiệm vụ tháng",
+        "monthly review of task implementation",
+    ),
+}
+
 KIND_LABEL = {
     "assignment": ("Giao nhiệm vụ", "Assignment"),
     "reminder_digest": ("Nhắc việc", "Reminder"),
     "overdue": ("Đôn đốc quá hạn", "Overdue"),
-    "escalation": ("Báo cáo vượt cấp", "Escalation"),
+    "escalation": ("Nâng mức đôn đốc", "Escalation"),
     "extension_decision": ("Gia hạn", "Extension decision"),
     "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
     "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
@@ -116,6 +156,17 @@ def pick(pair: tuple[str, str], lang: str) -> str:
 
 def word(key: str, lang: str, **kwargs: object) -> str:
     return pick(WORDS[key], lang).format(**kwargs)
+
+
+def capital(text: str) -> str:
+    """`text` with its first letter a capital, the rest as it is: 'Báo cáo Lãnh đạo Văn
+    phòng …' (str.capitalize would lower 'Lãnh đạo')."""
+    return text[:1].upper() + text[1:]
+
+
+def term(key: str, lang: str) -> str:
+    """A term of the glossary, as it stands inside a sentence: 'mức đôn đốc'."""
+    return pick(GLOSSARY[key], lang)
 
 
 def status_label(status: Status, lang: str) -> str:

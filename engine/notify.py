@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from engine.domain.routing import OfficeAddresses, Recipient, head_of
+from engine.i18n import capital, term
 from engine.mail.context import Office, TaskView
 from engine.services.convert import unit_from_row
 from engine.settings import Settings
@@ -43,7 +44,14 @@ class Notifier:
 
     @property
     def office(self) -> Office:
-        return Office(name=self.settings.office_name, email=self.settings.mail_from)
+        return self.office_for(self.settings.lang)
+
+    def office_for(self, lang: str) -> Office:
+        """The office as a mail in `lang` names it, and who signs that mail: the setting
+        `mail_signer`, else the office's monitoring and follow-up unit."""
+        name = self.settings.office_name
+        signer = self.settings.mail_signer or f"{capital(term('coordinator', lang))} — {name}"
+        return Office(name=name, email=self.settings.mail_from, signer=signer)
 
     @property
     def addresses(self) -> OfficeAddresses:
@@ -53,6 +61,7 @@ class Notifier:
             leader=self.settings.leader_email,
             coordinator=self.settings.coordinator_email,
             language=self.settings.lang,
+            name=self.settings.office_name,
         )
 
     def task_views(self, session: Session, tasks: Sequence[TaskRow]) -> dict[int, TaskView]:
@@ -108,7 +117,8 @@ class Notifier:
         from engine.mail.render import render
 
         try:
-            rendered = render(kind, to.language, office=self.office, recipient=to, **context)
+            office = self.office_for(to.language)
+            rendered = render(kind, to.language, office=office, recipient=to, **context)
         except Exception:
             if fallback is None:
                 raise

@@ -14,9 +14,18 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from engine.domain.categories import Standing
+from engine.domain.categories import Category, Standing
 from engine.domain.model import Clear
-from engine.i18n import KIND_LABEL, RECURRENCE, category_label, long_date, pick, short_date
+from engine.i18n import (
+    GLOSSARY,
+    KIND_LABEL,
+    RECURRENCE,
+    capital,
+    category_label,
+    long_date,
+    pick,
+    short_date,
+)
 
 if TYPE_CHECKING:
     from engine.services.delivery import DeliveryReport
@@ -26,10 +35,9 @@ if TYPE_CHECKING:
 NOTHING = "—"
 
 #: what has been done about an overdue task at each escalation level, as the mail lists it
-ESCALATION_STEPS = (
-    ("Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
-    ("Báo cáo vượt cấp", "Reported to the parent unit"),
-    ("Chuyển lãnh đạo xem xét", "Referred to leadership"),
+ESCALATION_STEPS = tuple(
+    (capital(vi), capital(en))
+    for vi, en in (GLOSSARY["level_1"], GLOSSARY["level_2"], GLOSSARY["level_3"])
 )
 
 PHRASES = {
@@ -44,40 +52,111 @@ PHRASES = {
         "{when}: ngoài giờ làm việc hoặc ngày nghỉ — không gửi gì.",
         "{when}: outside office hours or a day off — nothing planned.",
     ),
-    "sweep": (
-        "{when}: kiểm tra {tasks} nhiệm vụ; {mails} thư vào hàng đợi; {escalations} lần báo"
-        " cáo vượt cấp; {instances} kỳ mới của nhiệm vụ định kỳ.",
-        "{when}: checked {tasks} tasks; {mails} mails queued; {escalations} escalations;"
-        " {instances} new recurring instances.",
-    ),
+    "sweep": ("{when}: {parts}.", "{when}: {parts}."),
     "dry_run": ("Bản thử: ", "Dry run: "),
     "delivery_off": (
-        "Ngoài giờ làm việc: {waiting} thư chờ đến giờ làm việc.",
-        "Outside office hours: {waiting} mails wait for office hours.",
-    ),
-    "delivery": (
-        "Đã gửi {sent} thư; {retried} thư sẽ gửi lại sau; {failed} thư không gửi được.",
-        "Sent {sent}; {retried} will be retried; {failed} failed.",
+        "Ngoài giờ làm việc: {waiting} chờ đến giờ làm việc.",
+        "Outside office hours: {waiting} for office hours.",
     ),
     "delivery_taken_over": (
-        "Đã gửi tiếp {taken} thư của một lần gửi trước bị gián đoạn.",
-        "Took over {taken} mails of an earlier delivery that was cut off.",
+        "Đã gửi tiếp {taken} của một lần gửi trước bị gián đoạn.",
+        "Took over {taken} of an earlier delivery that was cut off.",
     ),
     "delivery_lost": (
-        "Dừng gửi: đã hết thời hạn giữ {lost} thư chưa gửi; các thư này sẽ được gửi ở lần sau.",
-        "Stopped: the hold on {lost} unsent mails ran out; they are sent by the next run.",
+        "Dừng gửi: đã hết thời hạn giữ {lost} chưa gửi; các thư này sẽ được gửi ở lần sau.",
+        "Stopped: the hold ran out with {lost} still unsent; the next run sends them.",
     ),
     "delivery_failed": (
-        "Có {failed} thư không gửi được tới ít nhất một người nhận;"
+        "Có {failed} không gửi được tới ít nhất một người nhận;"
         " xem: dondoc outbox list --status failed",
-        "{failed} mails could not be delivered to at least one recipient;"
+        "{failed} could not be delivered to at least one recipient;"
         " see: dondoc outbox list --status failed",
+    ),
+}
+
+
+#: how a run's sentence counts: (vi, en singular, en plural, none in vi, none in en);
+#: "{n}" is the number. Vietnamese says "không có … nào", never "0 …".
+COUNTS = {
+    "tasks_checked": (
+        "kiểm tra {n} nhiệm vụ",
+        "checked {n} task",
+        "checked {n} tasks",
+        "không có nhiệm vụ nào cần kiểm tra",
+        "no tasks to check",
+    ),
+    "mails_queued": (
+        "{n} thư vào hàng đợi",
+        "{n} mail queued",
+        "{n} mails queued",
+        "không có thư nào vào hàng đợi",
+        "no mail queued",
+    ),
+    "escalations": (
+        "{n} lần nâng mức đôn đốc",
+        "{n} escalation",
+        "{n} escalations",
+        "không có nhiệm vụ nào phải nâng mức đôn đốc",
+        "no escalations",
+    ),
+    "instances": (
+        "{n} kỳ mới của nhiệm vụ định kỳ",
+        "{n} new recurring instance",
+        "{n} new recurring instances",
+        "không có kỳ mới nào của nhiệm vụ định kỳ",
+        "no new recurring instances",
+    ),
+    "sent": (
+        "đã gửi {n} thư",
+        "sent {n} mail",
+        "sent {n} mails",
+        "không có thư nào cần gửi",
+        "no mail to send",
+    ),
+    "retried": (
+        "{n} thư sẽ gửi lại sau",
+        "{n} will be retried",
+        "{n} will be retried",
+        "",
+        "",
+    ),
+    "failed": (
+        "{n} thư không gửi được",
+        "{n} failed",
+        "{n} failed",
+        "",
+        "",
+    ),
+    "waiting": ("{n} thư", "{n} mail waits", "{n} mails wait", "không có thư nào", "no mail waits"),
+    "mails": ("{n} thư", "{n} mail", "{n} mails", "không có thư nào", "no mail"),
+    "pending": (
+        "{n} thư chờ gửi",
+        "{n} pending",
+        "{n} pending",
+        "không có thư nào chờ gửi",
+        "nothing pending",
     ),
 }
 
 
 def _phrase(key: str, lang: str, **kwargs: object) -> str:
     return pick(PHRASES[key], lang).format(**kwargs)
+
+
+def count_text(key: str, n: int, lang: str) -> str:
+    """A count as a run's sentence writes it: '3 thư vào hàng đợi' / '1 mail queued';
+    none: 'không có thư nào vào hàng đợi' / 'no mail queued' ('' where a sentence leaves
+    a nil count out)."""
+    vi, one, many, none_vi, none_en = COUNTS[key]
+    if n == 0:
+        return none_en if lang == "en" else none_vi
+    if lang == "en":
+        return (one if n == 1 else many).format(n=n)
+    return vi.format(n=n)
+
+
+def _counts(lang: str, **counts: int) -> str:
+    return "; ".join(t for key, n in counts.items() if (t := count_text(key, n, lang)))
 
 
 def working_days(n: int, lang: str) -> str:
@@ -100,10 +179,16 @@ def days_left_text(days: int, lang: str) -> str:
     return _phrase("left", lang, days=working_days(days, lang))
 
 
+#: the overdue category's label without its "quá hạn", which the days then say
+NOT_COMPLETED = ("Chưa hoàn thành", "In progress")
+
+
 def standing_text(standing: Standing, lang: str) -> str:
-    """The reporting category, and how late or how close: 'Chưa hoàn thành, quá hạn,
-    quá hạn 13 ngày làm việc'; 'Đang thực hiện trong hạn, sắp đến hạn'."""
-    parts = [category_label(standing.category, lang)]
+    """The reporting category, and how late or how close: 'Chưa hoàn thành, quá hạn 13
+    ngày làm việc' (not '…, quá hạn, quá hạn 13 …'); 'Đang thực hiện trong hạn, sắp đến
+    hạn'."""
+    late = standing.overdue and standing.category is Category.IN_PROGRESS_OVERDUE
+    parts = [pick(NOT_COMPLETED, lang) if late else category_label(standing.category, lang)]
     if standing.overdue:
         parts.append(overdue_text(standing.working_days_overdue, lang))
     if standing.due_soon:
@@ -160,34 +245,49 @@ def sweep_summary(report: SweepReport, when: str, lang: str) -> str:
     if not report.in_office_hours:
         return _phrase("sweep_off", lang, when=when)
     prefix = _phrase("dry_run", lang) if report.dry_run else ""
-    return prefix + _phrase(
-        "sweep",
+    parts = _counts(
         lang,
-        when=when,
-        tasks=report.tasks_checked,
-        mails=len(report.mails),
+        tasks_checked=report.tasks_checked,
+        mails_queued=len(report.mails),
         escalations=len(report.escalations),
         instances=len(report.instances),
     )
+    return prefix + _phrase("sweep", lang, when=when, parts=parts)
+
+
+def delivery_counts(sent: int, retried: int, failed: int, lang: str) -> str:
+    """What a delivery did, without the full stop: 'đã gửi 3 thư; 1 thư sẽ gửi lại sau';
+    nothing sent yet something failed: 'chưa gửi được thư nào; 1 thư không gửi được';
+    nothing at all: 'không có thư nào cần gửi'."""
+    if sent == 0 and (retried or failed):
+        nothing = "nothing sent" if lang == "en" else "chưa gửi được thư nào"
+        return f"{nothing}; {_counts(lang, retried=retried, failed=failed)}"
+    return _counts(lang, sent=sent, retried=retried, failed=failed)
 
 
 def delivery_summary(report: DeliveryReport, lang: str) -> str:
-    """What one delivery did, in a sentence: 'Đã gửi 3 thư; 1 thư sẽ gửi lại sau; …'."""
+    """What one delivery did, in a sentence: 'Đã gửi 3 thư; 1 thư sẽ gửi lại sau; …'; a
+    delivery that had nothing to send says so: 'Không có thư nào cần gửi.'"""
     if report.outside_hours:
-        return _phrase("delivery_off", lang, waiting=report.skipped_outside_hours)
-    said = [
-        _phrase("delivery", lang, sent=report.sent, retried=report.retried, failed=report.failed)
-    ]
+        waiting = count_text("waiting", report.skipped_outside_hours, lang)
+        return _phrase("delivery_off", lang, waiting=waiting)
+    counts = delivery_counts(report.sent, report.retried, report.failed, lang)
+    said = [capital(counts) + "."]
     if report.taken_over:
-        said.append(_phrase("delivery_taken_over", lang, taken=report.taken_over))
+        taken = count_text("mails", report.taken_over, lang)
+        said.append(_phrase("delivery_taken_over", lang, taken=taken))
     if report.lost:
-        said.append(_phrase("delivery_lost", lang, lost=report.lost))
+        said.append(_phrase("delivery_lost", lang, lost=count_text("mails", report.lost, lang)))
     return " ".join(said)
 
 
 def delivery_failures(report: DeliveryReport, lang: str) -> str:
     """Why `dondoc deliver` ends with an error: mail that failed for good ('' if none)."""
-    return _phrase("delivery_failed", lang, failed=report.failed) if report.failed else ""
+    if not report.failed:
+        return ""
+    return capital(
+        _phrase("delivery_failed", lang, failed=count_text("mails", report.failed, lang))
+    )
 
 
 def due_text(kind: str, days_left: int, days_overdue: int, lang: str) -> str:
@@ -215,5 +315,6 @@ def deadline_prose(deadline: date | None, recurrence: str | None, lang: str) -> 
 
 def escalation_text(level: int, lang: str) -> str:
     """What has been done at escalation `level`: 'Đôn đốc thủ trưởng đơn vị' (up to 1),
-    'Báo cáo vượt cấp' (2), 'Chuyển lãnh đạo xem xét' (3 and above)."""
+    'Báo cáo lãnh đạo cấp trên' (2), 'Báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo' (3 and
+    above)."""
     return pick(ESCALATION_STEPS[min(max(level, 1), len(ESCALATION_STEPS)) - 1], lang)

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     )
     smtp_timeout: float = 30.0
     mail_from: str = "dondoc@localhost"
+    mail_signer: str | None = Field(
+        default=None,
+        description="The signing unit that closes every mail; unset: 'Bộ phận theo dõi, đôn "
+        "đốc thực hiện nhiệm vụ — <office name>' (in English mails 'Task monitoring and "
+        "follow-up unit — <office name>')",
+    )
     coordinator_email: str | None = Field(
         default=None,
         description="The tracking office's coordinator: in copy of escalations, told of failed mail",

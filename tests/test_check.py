@@ -96,10 +96,10 @@ def test_all_fine_after_a_sweep_and_a_delivery_exits_0(
         f" Cơ sở dữ liệu ổn Cơ sở dữ liệu {sqlite_url} trả lời; lược đồ đã cập nhật."
         f" Máy chủ thư ổn Máy chủ thư 127.0.0.1:{port} trả lời EHLO (smtp.test)."
         " Rà soát ổn Rà soát lần cuối lúc 26/11/2025 09:00: kiểm tra 1 nhiệm vụ,"
-        " 1 thư vào hàng đợi, 0 lần báo cáo vượt cấp."
-        " Gửi thư ổn Gửi thư lần cuối lúc 26/11/2025 09:00: đã gửi 1 thư,"
-        " 0 thư sẽ gửi lại, 0 thư không gửi được."
-        " Hàng đợi thư ổn Hàng đợi: 0 thư chờ gửi; không có thư tồn đọng hay không gửi được."
+        " 1 thư vào hàng đợi, không có nhiệm vụ nào phải nâng mức đôn đốc."
+        " Gửi thư ổn Gửi thư lần cuối lúc 26/11/2025 09:00: đã gửi 1 thư."
+        " Hàng đợi thư ổn Hàng đợi: không có thư nào chờ gửi; không có thư tồn đọng hay không"
+        " gửi được."
         " Kết quả: ổn (mã thoát 0)"
     )
     assert len(smtp_server.received) == 1  # EHLO and QUIT: no mail
@@ -113,8 +113,11 @@ def test_the_check_speaks_english_on_request(
     office("deliver")
     out = words(office("--lang", "en", "check", code=0))
     assert out.startswith("dondoc health — 26/11/2025 09:00 Item State Reason Database OK")
-    assert "Sweep OK Last sweep at 26/11/2025 09:00: checked 1 tasks, queued 1 mails" in out
-    assert "Delivery OK Last delivery at 26/11/2025 09:00: sent 1, 0 to retry, 0 failed." in out
+    assert (
+        "Sweep OK Last sweep at 26/11/2025 09:00: checked 1 task, 1 mail queued, no escalations."
+        in out
+    )
+    assert "Delivery OK Last delivery at 26/11/2025 09:00: sent 1 mail." in out
     assert out.endswith("Overall: OK (exit code 0)")
 
 

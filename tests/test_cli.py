@@ -74,7 +74,7 @@ HEADER = "Mã Số hiệu Nhiệm vụ Đơn vị chủ trì Thời hạn Trạn
 # the three tasks of `loaded`, as listed on 05/01/2026 (task 1: 13 working days overdue)
 ROW_1 = (
     "1 45/TB-VPCTN 1. Xây dựng Chương trình công tác năm 2026 TH 15/12/2025 Đã giao"
-    " Chưa hoàn thành, quá hạn, quá hạn 13 ngày làm việc"
+    " Chưa hoàn thành, quá hạn 13 ngày làm việc"
 )
 ROW_2 = "2 45/TB-VPCTN 2. Tổng kết công tác năm PL 20/01/2026 Đã giao Đang thực hiện trong hạn"
 ROW_3 = "3 45/TB-VPCTN 3. Theo dõi tình hình TH Thường xuyên Đã giao Nhiệm vụ thường xuyên"

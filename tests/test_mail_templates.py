@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -13,6 +14,8 @@ import jinja2
 import pytest
 from icalendar import Calendar
 
+from engine.domain.policy import Audience, NoticeKind
+from engine.domain.routing import OfficeAddresses, route
 from engine.mail.context import (
     KINDS,
     DueItem,
@@ -26,6 +29,10 @@ from engine.mail.context import (
 from engine.mail.ics import deadline_ics
 from engine.mail.message import message_from_outbox
 from engine.mail.render import Rendered, render
+from engine.notify import Notifier
+from engine.services.delivery import COORDINATOR_TITLE
+from engine.services.review import leaders
+from engine.settings import Settings
 from engine.store.tables import OutboxRow
 from tests.builders import pending_mail
 
@@ -34,6 +41,7 @@ DEADLINE = date(2025, 12, 15)
 STAMP = datetime(2025, 11, 26, 2, 0, tzinfo=UTC)  # 09:00 in Ha Noi, the day of issue
 TITLE = "Xây dựng Chương trình công tác năm 2026"
 OFFICE = "Văn phòng Chủ tịch nước"
+SIGNER = "Vụ Tổng hợp — bộ phận theo dõi, đôn đốc"  # the setting mail_signer
 LONG = {"vi": "ngày 15 tháng 12 năm 2025", "en": "15 December 2025"}
 SHORT = "15/12/2025"
 #: how each kind writes the deadline: in prose (long) or in a table / list (short)
@@ -48,8 +56,16 @@ DEADLINE_FORM = {
     "delivery_failed": "short",  # the failed mail's subject, "… — thời hạn 15/12/2025"
     "monthly_report": "short",  # the longest overdue, in a list
 }
-SALUTATION = {"vi": "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật,", "en": "Dear Nguyễn Đức Long,"}
+SALUTATION = {"vi": "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật", "en": "Dear Nguyễn Đức Long,"}
 SIGN_OFF = {"vi": "Trân trọng.", "en": "Yours sincerely,"}
+#: who signs: the setting, except the system's own notice to the follow-up unit
+SYSTEM = {"vi": "Hệ thống dondoc", "en": "The dondoc system"}
+
+
+def signer_of(kind: str, lang: str) -> str:
+    return SYSTEM[lang] if kind == "delivery_failed" else SIGNER
+
+
 FOOTER = {
     "vi": f"Thư này do hệ thống dondoc của {OFFICE} gửi tự động",
     "en": f"This message was sent automatically by the dondoc system of {OFFICE}",
@@ -60,7 +76,7 @@ FOOTER = {
 
 
 def office() -> Office:
-    return Office(name=OFFICE, email="theodoi@vpctn.gov.vn")
+    return Office(name=OFFICE, email="theodoi@vpctn.gov.vn", signer=SIGNER)
 
 
 def recipient(**extra: Any) -> Recipient:
@@ -195,9 +211,10 @@ def test_every_mail_names_the_task_and_its_deadline_and_reads_as_official_mail(
         assert deadline in body
         assert SALUTATION[lang] in body
         assert FOOTER[lang] in body
-    assert rendered.text.startswith(SALUTATION[lang])
-    assert f"{SIGN_OFF[lang]}\n{OFFICE}\n" in rendered.text
-    assert f'{SIGN_OFF[lang]}</p>\n<p style="margin:4px 0 0 0;"><strong>{OFFICE}</strong>' in (
+    assert rendered.text.startswith(SALUTATION[lang] + "\n\n")
+    signer = signer_of(kind, lang)
+    assert f"{SIGN_OFF[lang]}\n{signer}\n" in rendered.text
+    assert f'{SIGN_OFF[lang]}</p>\n<p style="margin:4px 0 0 0;"><strong>{signer}</strong>' in (
         rendered.html
     )
     assert rendered.html.lstrip().startswith("<!DOCTYPE html>")
@@ -276,8 +293,8 @@ def test_the_assignment_states_the_directive_and_the_six_clears() -> None:
     assert "ý kiến chỉ đạo của Chủ tịch nước" in text
     assert f"1. Nhiệm vụ: {TITLE}" in text
     assert (
-        "2. Đơn vị chủ trì: Vụ Pháp luật; thủ trưởng chịu trách nhiệm: Đồng chí Vụ trưởng Nguyễn Đức Long"
-        in text
+        "2. Đơn vị chủ trì: Vụ Pháp luật; thủ trưởng chịu trách nhiệm: Đồng chí Vụ trưởng Nguyễn Đức Long;"
+        " người phụ trách: Trần Thị Hoa." in text
     )
     assert "3. Đơn vị phối hợp: Vụ Tổng hợp, Vụ Hành chính." in text
     assert "4. Thời hạn hoàn thành: ngày 15 tháng 12 năm 2025." in text
@@ -317,7 +334,7 @@ def test_a_leader_without_a_unit_is_addressed_by_title_alone() -> None:
     leader = recipient(title="Chủ nhiệm Văn phòng", unit_name="")
     rendered = render("assignment", "vi", office=office(), recipient=leader, task=task())
 
-    assert rendered.text.startswith("Kính gửi: Đồng chí Chủ nhiệm Văn phòng,\n")
+    assert rendered.text.startswith("Kính gửi: Đồng chí Chủ nhiệm Văn phòng\n")
 
 
 # --- digests ------------------------------------------------------------------------------
@@ -408,34 +425,37 @@ def test_the_english_overdue_subject_agrees_in_number(items: list[DueItem], subj
 
 
 @pytest.mark.parametrize(
-    ("level", "subject", "what_happens"),
+    ("level", "subject", "asks_or_reports", "what_happens"),
     [
         (
             1,
             "[Đôn đốc khẩn] 1 nhiệm vụ quá hạn cần Đồng chí trực tiếp chỉ đạo",
-            "sẽ báo cáo lãnh đạo đơn vị cấp trên",
+            "Đề nghị Đồng chí trực tiếp chỉ đạo hoàn thành",
+            "sẽ báo cáo lãnh đạo cấp trên.",
         ),
         (
             2,
-            "[Báo cáo vượt cấp] 1 nhiệm vụ quá hạn của Vụ Pháp luật",
-            "sẽ chuyển lãnh đạo xem xét",
+            "[Báo cáo nhiệm vụ quá hạn] 1 nhiệm vụ của Vụ Pháp luật chưa hoàn thành",
+            "Kính báo cáo Đồng chí các nhiệm vụ dưới đây",
+            "Kính trình Đồng chí xem xét, chỉ đạo đơn vị chủ trì khẩn trương hoàn thành.",
         ),
         (
             3,
-            "[Chuyển lãnh đạo xem xét] 1 nhiệm vụ quá hạn của Vụ Pháp luật",
+            "[Báo cáo Lãnh đạo Văn phòng] 1 nhiệm vụ quá hạn của Vụ Pháp luật chưa hoàn thành",
+            "Kính báo cáo Đồng chí các nhiệm vụ dưới đây",
             "báo cáo tình hình thực hiện nhiệm vụ hằng tháng",
         ),
     ],
 )
 def test_escalation_says_what_happens_at_each_level(
-    level: int, subject: str, what_happens: str
+    level: int, subject: str, asks_or_reports: str, what_happens: str
 ) -> None:
     rendered = mail("escalation", items=[escalated(task(), level, 12)], level=level)
 
     assert rendered.subject == subject
-    assert f"{OFFICE} báo cáo để Đồng chí xem xét" in rendered.text
-    assert what_happens in rendered.text
-    assert what_happens in rendered.html
+    for body in (rendered.text, rendered.html):
+        assert asks_or_reports in body
+        assert what_happens in body
     assert "escalat" not in (rendered.subject + rendered.text + rendered.html).lower()
 
 
@@ -446,15 +466,16 @@ def test_escalation_lists_each_lead_unit_with_days_overdue_and_level() -> None:
     ]
     rendered = mail("escalation", items=items, level=2)
 
-    assert rendered.subject == "[Báo cáo vượt cấp] 2 nhiệm vụ quá hạn của 2 đơn vị"
+    assert rendered.subject == "[Báo cáo nhiệm vụ quá hạn] 2 nhiệm vụ của 2 đơn vị chưa hoàn thành"
     assert (
         "Số hiệu: 45/TB-VPCTN; đơn vị chủ trì: Vụ Pháp luật; thời hạn: 15/12/2025 "
-        "(quá hạn 12 ngày làm việc); mức xử lý: báo cáo vượt cấp." in rendered.text
+        "(quá hạn 12 ngày làm việc); mức đôn đốc: báo cáo lãnh đạo cấp trên." in rendered.text
     )
     assert "đơn vị chủ trì: Vụ Tổng hợp" in rendered.text
     for cell in ("Đơn vị chủ trì</th>", "Vụ Tổng hợp</td>", "quá hạn 11 ngày làm việc</td>"):
         assert cell in rendered.html
-    assert "Báo cáo vượt cấp</td>" in rendered.html
+    assert "Mức đôn đốc</th>" in rendered.html
+    assert "Báo cáo lãnh đạo cấp trên</td>" in rendered.html
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -474,8 +495,8 @@ def test_a_leaders_escalation_lists_the_mail_nobody_was_told_of(lang: str) -> No
     assert "<li>gone@example.vn: Giao nhiệm vụ số 2 (" in rendered.html
     assert "&lt;gone@example.vn&gt;" in rendered.html  # escaped
     heading = {
-        "vi": "Các thư sau chưa gửi được tới người nhận;",
-        "en": "The following mail could not be delivered;",
+        "vi": "Các thư sau chưa gửi được tới người nhận; bộ phận theo dõi, đôn đốc sẽ liên hệ",
+        "en": "The following mail could not be delivered; the monitoring and follow-up unit will",
     }[lang]
     assert heading in rendered.text
     assert heading not in mail("escalation", lang, items=[escalated(task(), 3, 12)], level=3).text
@@ -490,8 +511,12 @@ def test_english_escalation_subjects() -> None:
         == "[Urgent follow-up] 1 overdue task needs your direction"
     )
     assert (
+        mail("escalation", "en", items=two, level=2).subject
+        == "[Overdue task report] 2 tasks of 2 units not yet completed"
+    )
+    assert (
         mail("escalation", "en", items=two, level=3).subject
-        == "[Referred to leadership] 2 overdue tasks of 2 units"
+        == "[Report to the Office leadership] 2 overdue tasks of 2 units not yet completed"
     )
 
 
@@ -534,6 +559,9 @@ def test_an_accepted_completion_is_confirmed_with_the_note() -> None:
 
     assert rendered.subject == f"[Xác nhận hoàn thành] {TITLE}"
     assert "đã xác nhận hoàn thành nhiệm vụ" in rendered.text
+    assert "(văn bản số 45/TB-VPCTN ngày 26/11/2025; thời hạn: ngày 15 tháng 12 năm 2025)" in (
+        rendered.text
+    )
     assert "Ý kiến: Sản phẩm đạt yêu cầu." in rendered.text
 
 
@@ -555,6 +583,304 @@ def test_a_failed_delivery_tells_the_coordinator_what_and_why() -> None:
     assert f"Tiêu đề: [Giao nhiệm vụ] {TITLE} — thời hạn 15/12/2025" in rendered.text
     assert "Phản hồi của máy chủ thư: 550 5.1.1" in rendered.text
     assert "&lt;long@vpctn.gov.vn&gt;: Recipient address rejected" in rendered.html
+
+
+# --- the register: who writes to whom, and how ----------------------------------------------
+
+
+def leadership(lang: str) -> Recipient:
+    """The office's leadership as the escalation ladder addresses it (levels 2 and 3)."""
+    office = OfficeAddresses(leader="lanhdao@vpctn.gov.vn", language=lang, name=OFFICE)
+    routed = route(NoticeKind.ESCALATION, Audience.LEADER, None, None, office)
+    assert routed is not None
+    return routed.to
+
+
+def coordinator(lang: str) -> Recipient:
+    """The follow-up unit as the deliverer's notice of a failed mail addresses it."""
+    return Recipient("", COORDINATOR_TITLE[lang], "theodoi@vpctn.gov.vn", "", lang, person=False)
+
+
+def superior(lang: str) -> Recipient:
+    """The parent unit's head (escalation level 2): a person."""
+    return Recipient("Trần Văn Bình", "Chánh Văn phòng", "vp@vpctn.gov.vn", "", lang)
+
+
+def the_leaders(lang: str) -> list[Recipient]:
+    """Those the monthly review is mailed to, as the review makes them."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        office_name=OFFICE,
+        leader_email="lanhdao@vpctn.gov.vn",
+        leadership_email="lanhdao.vanphong@vpctn.gov.vn",
+    )
+    return leaders(settings, lang)
+
+
+def escalation_at(level: int) -> dict[str, Any]:
+    return {"items": [escalated(task(), level, 12)], "level": level, "undelivered": []}
+
+
+#: every kind, each escalation level, and the forms whose words change with the context
+VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
+    **{kind: (kind, fields_for(kind)) for kind in KINDS if kind != "escalation"},
+    **{f"escalation {level}": ("escalation", escalation_at(level)) for level in (1, 2, 3)},
+    "reminder, all due today": ("reminder_digest", {"items": [due(task())]}),
+    "extension refused": (
+        "extension_decision",
+        fields_for("extension_decision") | {"approved": False, "new_deadline": None},
+    ),
+    "assignment, ongoing duty": ("assignment", {"task": task(deadline=None, recurrence="ongoing")}),
+}
+LEADERSHIP = (
+    "Kính gửi: Lãnh đạo Văn phòng Chủ tịch nước",
+    "Dear Leadership of Văn phòng Chủ tịch nước,",
+)
+HEAD = (lambda lang: recipient(language=lang), *SALUTATION.values())
+#: to whom each goes, and how the mail greets them (vi, en): the lead unit's head, unless the
+#: ladder or the kind says otherwise
+ADDRESSED_TO: dict[str, tuple[tuple[Any, str, str], ...]] = {
+    "escalation 2": (
+        (superior, "Kính gửi: Đồng chí Chánh Văn phòng", "Dear Trần Văn Bình,"),
+        (leadership, *LEADERSHIP),
+    ),
+    "escalation 3": ((leadership, *LEADERSHIP),),
+    "delivery_failed": (
+        (
+            coordinator,
+            "Kính gửi: Bộ phận theo dõi, đôn đốc thực hiện nhiệm vụ",
+            "Dear Task monitoring and follow-up unit,",
+        ),
+    ),
+    "monthly_report": (
+        (lambda lang: the_leaders(lang)[0], *LEADERSHIP),
+        (lambda lang: the_leaders(lang)[1], *LEADERSHIP),
+    ),
+}
+#: those reported to: a superior, the office's leadership
+UPWARD = ("escalation 2", "escalation 3", "monthly_report")
+RECIPIENTS = (lambda lang: recipient(language=lang), superior, leadership, coordinator)
+#: the words an official would strike out
+NEVER = (
+    "vượt cấp",  # going over one's superior's head
+    "mức xử lý",  # internal jargon: "mức đôn đốc"
+    "đề nghị gửi đề nghị",
+    "cảm ơn sự phối hợp",
+    "Đồng chí Lãnh đạo",  # a body or a role is addressed without "Đồng chí"
+    "Đồng chí Bộ phận",
+    "Đồng chí Chuyên viên",
+)
+
+
+def parts(rendered: Rendered) -> tuple[str, str, str]:
+    return rendered.subject, rendered.text, rendered.html
+
+
+def mail_to(name: str, lang: str, to: Recipient) -> Rendered:
+    kind, fields = VARIANTS[name]
+    return render(kind, lang, office=office(), recipient=to, **fields)
+
+
+@pytest.mark.parametrize("who", range(len(RECIPIENTS)))
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_no_mail_says_what_an_official_would_strike_out_whoever_it_is_addressed_to(
+    name: str, who: int
+) -> None:
+    to = RECIPIENTS[who]("vi")
+    rendered = mail_to(name, "vi", to)
+
+    for part in parts(rendered):
+        for words in NEVER:
+            assert words.lower() not in part.lower(), (name, words)
+        assert not re.search(r"(?<!\d)0 (nhiệm vụ|thư)", part), name  # "không có … nào"
+    first_line = rendered.text.splitlines()[0]
+    assert first_line.startswith("Kính gửi: ")
+    assert not first_line.endswith(","), first_line  # no comma after the salutation
+    assert f"<strong>{first_line}</strong></p>" in rendered.html.replace("&amp;", "&")
+    for part in (rendered.text, rendered.html):
+        assert part.count("Trân trọng") == 1, name
+        assert f"Trân trọng.{'</p>' if part is rendered.html else ''}" in part
+    if not to.person:  # a body or a role: "Đồng chí" only before a person named in the mail
+        named = f"Đồng chí {task().accountable}"
+        assert all("Đồng chí" not in part.replace(named, "") for part in parts(rendered)), name
+    else:
+        assert first_line.startswith("Kính gửi: Đồng chí ")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_every_mail_goes_to_whom_it_should_in_the_right_words_and_is_signed_by_the_setting(
+    name: str, lang: str
+) -> None:
+    for make, *salutations in ADDRESSED_TO.get(name, (HEAD,)):
+        to = make(lang)
+        rendered = mail_to(name, lang, to)
+        signer = signer_of(VARIANTS[name][0], lang)
+        everything = " ".join(parts(rendered))
+
+        assert rendered.text.startswith(salutations[LANGS.index(lang)] + "\n\n"), name
+        assert f"\n{SIGN_OFF[lang]}\n{signer}\n\n--\n" in rendered.text
+        assert f"<strong>{signer}</strong>" in rendered.html
+        assert rendered.text.count(SIGN_OFF[lang]) == 1
+        assert rendered.html.count(SIGN_OFF[lang]) == 1
+        if lang == "en":
+            assert not re.search(
+                r"(?<!\d)1 (tasks|mails|units|attempts|working days)\b", everything
+            )
+            assert "Thank you" not in everything
+        elif name in UPWARD:  # reported to, never warned of what comes next
+            assert "Kính báo cáo" in rendered.text, name
+            assert "Nếu " not in rendered.text, name
+            assert "sẽ chuyển" not in rendered.text, name
+        else:  # the lead unit's head or the follow-up unit: informed and asked
+            assert "báo cáo Đồng chí" not in everything, name
+            assert "Kính báo cáo" not in everything, name
+
+
+@pytest.mark.parametrize(
+    ("make", "vi", "en"),
+    [
+        (
+            leadership,
+            "Kính gửi: Lãnh đạo Văn phòng Chủ tịch nước",
+            "Dear Leadership of Văn phòng Chủ tịch nước,",
+        ),
+        (
+            coordinator,
+            "Kính gửi: Bộ phận theo dõi, đôn đốc thực hiện nhiệm vụ",
+            "Dear Task monitoring and follow-up unit,",
+        ),
+        (
+            lambda lang: the_leaders(lang)[1],
+            "Kính gửi: Lãnh đạo Văn phòng Chủ tịch nước",
+            "Dear Leadership of Văn phòng Chủ tịch nước,",
+        ),
+    ],
+)
+def test_a_body_or_a_role_is_addressed_without_comrade_and_without_a_comma(
+    make: Any, vi: str, en: str
+) -> None:
+    assert make("vi").person is False
+    assert mail_to("escalation 3", "vi", make("vi")).text.startswith(vi + "\n\n")
+    assert mail_to("escalation 3", "en", make("en")).text.startswith(en + "\n\n")
+
+
+def test_the_leadership_is_reported_to_and_asked_to_decide_by_its_title() -> None:
+    text = mail_to("escalation 3", "vi", leadership("vi")).text
+
+    assert "Kính báo cáo Lãnh đạo các nhiệm vụ dưới đây đã quá thời hạn" in text
+    assert "Kính trình Lãnh đạo xem xét, chỉ đạo." in text
+    assert "mức đôn đốc: báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo." in text
+
+
+def test_the_unit_head_is_informed_and_asked_not_reported_to() -> None:
+    text = mail_to("escalation 1", "vi", recipient()).text
+
+    assert text.count("Văn phòng Chủ tịch nước thông báo: các nhiệm vụ dưới đây") == 1
+    assert "Đề nghị Đồng chí trực tiếp chỉ đạo hoàn thành các nhiệm vụ này" in text
+    assert "báo cáo Đồng chí" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_digest_due_today_neither_says_due_soon_nor_asks_for_it_before_the_deadline(
+    lang: str,
+) -> None:
+    rendered = mail_to("reminder, all due today", lang, recipient(language=lang))
+    soon, before_it = {
+        "vi": ("sắp đến hạn", "trước thời hạn"),
+        "en": ("falling due", "before it falls due"),
+    }[lang]
+    today = {"vi": "trong ngày hôm nay", "en": "completed and reported today"}[lang]
+
+    for part in parts(rendered):
+        assert soon not in part
+        assert before_it not in part
+    assert today in rendered.text
+    assert today in rendered.html
+
+
+def test_a_digest_with_some_due_today_says_how_many() -> None:
+    text = mail("reminder_digest").text
+
+    assert (
+        "2 nhiệm vụ được giao sắp đến hạn hoàn thành, trong đó 1 nhiệm vụ đến hạn hôm nay:" in text
+    )
+    assert (
+        "Trường hợp không thể hoàn thành đúng thời hạn, đề nghị báo cáo, nêu rõ lý do và đề xuất"
+        f" thời hạn mới, gửi {OFFICE} trước thời hạn." in text
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_ongoing_duty_is_not_told_how_to_ask_for_more_time(lang: str) -> None:
+    rendered = mail_to("assignment, ongoing duty", lang, recipient(language=lang))
+    dated = mail("assignment", lang)
+    extension = {"vi": "đề xuất thời hạn mới", "en": "proposing a new deadline"}[lang]
+
+    assert extension in dated.text
+    for part in (rendered.text, rendered.html):
+        assert extension not in part
+    ongoing = {
+        "vi": "Đề nghị Đồng chí chỉ đạo tổ chức thực hiện thường xuyên, bảo đảm chất lượng.",
+        "en": "Please direct the work to be carried out on an ongoing basis and to standard.",
+    }[lang]
+    assert ongoing in rendered.text
+
+
+@pytest.mark.parametrize("kind", ["completion_accepted", "completion_returned"])
+def test_an_ongoing_duty_is_not_given_a_deadline_in_the_decisions(kind: str) -> None:
+    text = mail(kind, task=task(deadline=None, recurrence="ongoing"), note="").text
+
+    assert "Thời hạn hoàn thành: nhiệm vụ thường xuyên" not in text
+    assert "thời hạn: nhiệm vụ thường xuyên" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_accountable_head_is_not_named_again_as_the_owner(lang: str) -> None:
+    same = mail("assignment", lang, task=task(owner="Nguyễn Đức Long"))
+    nobody = mail("assignment", lang, task=task(accountable="", owner=""))
+
+    owner = {"vi": "người phụ trách", "en": "owner:"}[lang]
+    head = {"vi": "thủ trưởng chịu trách nhiệm", "en": "accountable head"}[lang]
+    for part in (same.text, same.html):
+        assert owner not in part
+        assert f"{head}: " in part
+    assert head not in nobody.text  # no head: nothing to name, no "Đồng chí" before nothing
+    assert "Đồng chí ;" not in nobody.text
+
+
+def test_the_leaders_mail_says_its_days_overdue_are_calendar_days() -> None:
+    rendered = mail("monthly_report")
+    english = mail("monthly_report", "en")
+
+    assert "(quá hạn 17 ngày, tính cả ngày nghỉ)." in rendered.text
+    assert "Số ngày quá hạn (tính cả ngày nghỉ)</th>" in rendered.html
+    assert "(17 calendar days overdue)." in english.text
+    assert "Tổng số nhiệm vụ: 8" in rendered.text
+
+
+@pytest.mark.parametrize(
+    ("signer", "lang", "signed"),
+    [
+        ("Vụ Tổng hợp", "vi", "Vụ Tổng hợp"),
+        ("Vụ Tổng hợp", "en", "Vụ Tổng hợp"),
+        (None, "vi", f"Bộ phận theo dõi, đôn đốc thực hiện nhiệm vụ — {OFFICE}"),
+        (None, "en", f"Task monitoring and follow-up unit — {OFFICE}"),
+    ],
+)
+def test_the_mail_signer_setting_signs_the_mail_dondoc_puts_in_the_outbox(
+    signer: str | None, lang: str, signed: str
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, office_name=OFFICE, mail_signer=signer, mail_from="dondoc@vpctn.gov.vn"
+    )
+    row = Notifier(settings).outbox_row(
+        key="k", kind="assignment", to=recipient(language=lang), context={"task": task()}, now=STAMP
+    )
+
+    assert f"{SIGN_OFF[lang]}\n{signed}\n\n--\n" in row["body_text"]
+    assert f"<strong>{signed}</strong>" in row["body_html"]
+    assert OFFICE in row["body_text"].split("--")[-1]  # the footer still names the office
 
 
 # --- the .ics -----------------------------------------------------------------------------
@@ -658,7 +984,7 @@ def test_a_rendered_assignment_survives_the_trip_through_an_email_message() -> N
     assert plain is not None
     assert html is not None
     assert plain.get_content() == rendered.text
-    assert "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật," in plain.get_content()
+    assert "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật\n" in plain.get_content()
     assert "ngày 15 tháng 12 năm 2025" in html.get_content()
     (attachment,) = [
         part for part in parsed.iter_attachments() if part.get_content_type() == "text/calendar"

@@ -4,15 +4,18 @@ and its deadline, in Vietnamese and in English, written out in full."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from engine.domain.categories import Category, Standing
 from engine.domain.model import Clear
+from engine.i18n import GLOSSARY
 from engine.presenters import (
     days_left_text,
     deadline_prose,
     deadline_text,
+    delivery_failures,
     delivery_summary,
     due_text,
     escalation_text,
@@ -34,14 +37,14 @@ C = Category
         (
             "overdue",
             Standing(C.IN_PROGRESS_OVERDUE, True, 13, False),
-            "Chưa hoàn thành, quá hạn, quá hạn 13 ngày làm việc",
-            "In progress, overdue, 13 working days overdue",
+            "Chưa hoàn thành, quá hạn 13 ngày làm việc",
+            "In progress, 13 working days overdue",
         ),
         (
             "one day overdue",
             Standing(C.IN_PROGRESS_OVERDUE, True, 1, False),
-            "Chưa hoàn thành, quá hạn, quá hạn 1 ngày làm việc",
-            "In progress, overdue, 1 working day overdue",
+            "Chưa hoàn thành, quá hạn 1 ngày làm việc",
+            "In progress, 1 working day overdue",
         ),
         (
             "due soon (the deadline today or within 3 working days)",
@@ -191,18 +194,34 @@ SWEPT = SweepReport(
         (
             "planned",
             SWEPT,
-            "21/01/2026 09:00: kiểm tra 12 nhiệm vụ; 3 thư vào hàng đợi; 1 lần báo cáo vượt cấp;"
+            "21/01/2026 09:00: kiểm tra 12 nhiệm vụ; 3 thư vào hàng đợi; 1 lần nâng mức đôn đốc;"
             " 2 kỳ mới của nhiệm vụ định kỳ.",
-            "21/01/2026 09:00: checked 12 tasks; 3 mails queued; 1 escalations;"
+            "21/01/2026 09:00: checked 12 tasks; 3 mails queued; 1 escalation;"
             " 2 new recurring instances.",
         ),
         (
-            "a dry run",
+            "one of each",
+            SweepReport(
+                SWEPT.now,
+                in_office_hours=True,
+                tasks_checked=1,
+                escalations=[(4, 2)],
+                instances=[7],
+                mails=[{"kind": "escalation"}],
+            ),
+            "21/01/2026 09:00: kiểm tra 1 nhiệm vụ; 1 thư vào hàng đợi; 1 lần nâng mức đôn đốc;"
+            " 1 kỳ mới của nhiệm vụ định kỳ.",
+            "21/01/2026 09:00: checked 1 task; 1 mail queued; 1 escalation;"
+            " 1 new recurring instance.",
+        ),
+        (
+            "a dry run of nothing",
             SweepReport(SWEPT.now, in_office_hours=True, dry_run=True),
-            "Bản thử: 21/01/2026 09:00: kiểm tra 0 nhiệm vụ; 0 thư vào hàng đợi; 0 lần báo cáo"
-            " vượt cấp; 0 kỳ mới của nhiệm vụ định kỳ.",
-            "Dry run: 21/01/2026 09:00: checked 0 tasks; 0 mails queued; 0 escalations;"
-            " 0 new recurring instances.",
+            "Bản thử: 21/01/2026 09:00: không có nhiệm vụ nào cần kiểm tra; không có thư nào vào"
+            " hàng đợi; không có nhiệm vụ nào phải nâng mức đôn đốc; không có kỳ mới nào của"
+            " nhiệm vụ định kỳ.",
+            "Dry run: 21/01/2026 09:00: no tasks to check; no mail queued; no escalations;"
+            " no new recurring instances.",
         ),
         (
             "outside office hours",
@@ -226,7 +245,33 @@ def test_a_sweep_reads_as_one_sentence_of_what_it_planned(
             "sent",
             DeliveryReport(sent=3, retried=1, failed=2),
             "Đã gửi 3 thư; 1 thư sẽ gửi lại sau; 2 thư không gửi được.",
-            "Sent 3; 1 will be retried; 2 failed.",
+            "Sent 3 mails; 1 will be retried; 2 failed.",
+        ),
+        (
+            "all sent",
+            DeliveryReport(sent=1),
+            "Đã gửi 1 thư.",
+            "Sent 1 mail.",
+        ),
+        (
+            "nothing sent, one failed",
+            DeliveryReport(failed=1),
+            "Chưa gửi được thư nào; 1 thư không gửi được.",
+            "Nothing sent; 1 failed.",
+        ),
+        (
+            "nothing to send",
+            DeliveryReport(),
+            "Không có thư nào cần gửi.",
+            "No mail to send.",
+        ),
+        (
+            "one taken over, one lost",
+            DeliveryReport(sent=1, taken_over=1, lost=1),
+            "Đã gửi 1 thư. Đã gửi tiếp 1 thư của một lần gửi trước bị gián đoạn. Dừng gửi: đã"
+            " hết thời hạn giữ 1 thư chưa gửi; các thư này sẽ được gửi ở lần sau.",
+            "Sent 1 mail. Took over 1 mail of an earlier delivery that was cut off. Stopped: the"
+            " hold ran out with 1 mail still unsent; the next run sends them.",
         ),
         (
             "outside office hours",
@@ -234,12 +279,36 @@ def test_a_sweep_reads_as_one_sentence_of_what_it_planned(
             "Ngoài giờ làm việc: 4 thư chờ đến giờ làm việc.",
             "Outside office hours: 4 mails wait for office hours.",
         ),
+        (
+            "one waiting",
+            DeliveryReport(skipped_outside_hours=1, outside_hours=True),
+            "Ngoài giờ làm việc: 1 thư chờ đến giờ làm việc.",
+            "Outside office hours: 1 mail waits for office hours.",
+        ),
     ],
 )
 def test_a_delivery_reads_as_one_sentence_of_what_it_did(
     case: str, report: DeliveryReport, vi: str, en: str
 ) -> None:
     assert (delivery_summary(report, "vi"), delivery_summary(report, "en")) == (vi, en), case
+
+
+@pytest.mark.parametrize(
+    ("failed", "vi", "en"),
+    [
+        (0, "", ""),
+        (1, "Có 1 thư không gửi được", "1 mail could not be delivered"),
+        (2, "Có 2 thư không gửi được", "2 mails could not be delivered"),
+    ],
+)
+def test_why_a_delivery_failed_counts_the_mail_in_the_right_number(
+    failed: int, vi: str, en: str
+) -> None:
+    report = DeliveryReport(sent=1, failed=failed)
+
+    assert delivery_failures(report, "vi").startswith(vi)
+    assert delivery_failures(report, "en").startswith(en)
+    assert bool(delivery_failures(report, "vi")) is bool(failed)
 
 
 @pytest.mark.parametrize(
@@ -283,10 +352,37 @@ def test_a_letter_writes_the_deadline_in_words_with_its_recurrence(
     [
         (0, "Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
         (1, "Đôn đốc thủ trưởng đơn vị", "Urged with the unit head"),
-        (2, "Báo cáo vượt cấp", "Reported to the parent unit"),
-        (3, "Chuyển lãnh đạo xem xét", "Referred to leadership"),
-        (7, "Chuyển lãnh đạo xem xét", "Referred to leadership"),
+        (2, "Báo cáo lãnh đạo cấp trên", "Reported to the unit's superior"),
+        (
+            3,
+            "Báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo",
+            "Referred to the Office leadership for direction",
+        ),
+        (
+            7,
+            "Báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo",
+            "Referred to the Office leadership for direction",
+        ),
     ],
 )
 def test_each_escalation_level_is_named_for_what_was_done(level: int, vi: str, en: str) -> None:
     assert (escalation_text(level, "vi"), escalation_text(level, "en")) == (vi, en)
+
+
+def test_the_readmes_glossary_lists_every_term_of_the_one_glossary_and_no_other() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Thuật ngữ / Glossary\n", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        tuple(cell.strip() for cell in line.strip().strip("|").split("|"))
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| tiếng Việt")
+    ]
+
+    assert [row[:2] for row in rows] == list(GLOSSARY.values())
+
+
+def test_the_escalation_steps_are_the_glossarys_words() -> None:
+    assert [escalation_text(level, "vi").lower() for level in (1, 2, 3)] == [
+        GLOSSARY[f"level_{level}"][0].lower() for level in (1, 2, 3)
+    ]
+    assert "vượt cấp" not in " ".join(vi for vi, _ in GLOSSARY.values())

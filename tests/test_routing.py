@@ -170,20 +170,33 @@ def test_an_english_unit_without_an_english_name_keeps_its_vietnamese_one() -> N
     )
 
 
+NAMED = OfficeAddresses(
+    "lanhdao.vanphong@example.vn", "lanhdao@example.vn", name="Văn phòng Chủ tịch nước"
+)
+
+
 @pytest.mark.parametrize(
     ("audience", "office", "expected"),
     [
-        pytest.param(PARENT, OFFICE,
-                     Recipient("", "Lãnh đạo Văn phòng", "lanhdao.vanphong@example.vn", "", "vi"),
+        pytest.param(PARENT, NAMED,
+                     Recipient("", "Lãnh đạo", "lanhdao.vanphong@example.vn",
+                               "Văn phòng Chủ tịch nước", "vi", person=False),
                      id="leadership"),
-        pytest.param(LEADER, OFFICE, Recipient("", "Lãnh đạo", "lanhdao@example.vn", "", "vi"),
+        pytest.param(LEADER, NAMED,
+                     Recipient("", "Lãnh đạo", "lanhdao@example.vn", "Văn phòng Chủ tịch nước",
+                               "vi", person=False),
                      id="leader"),
-        pytest.param(LEADER, OfficeAddresses("lanhdao.vanphong@example.vn", language="en"),
-                     Recipient("", "Lãnh đạo", "lanhdao.vanphong@example.vn", "", "en"),
+        pytest.param(LEADER, OFFICE, Recipient("", "Lãnh đạo", "lanhdao@example.vn", "", "vi",
+                                               person=False),
+                     id="leader-of-an-unnamed-office"),
+        pytest.param(LEADER, OfficeAddresses("lanhdao.vanphong@example.vn", language="en",
+                                             name="Office of the President"),
+                     Recipient("", "Leadership", "lanhdao.vanphong@example.vn",
+                               "Office of the President", "en", person=False),
                      id="leadership-as-leader-in-the-office-language"),
     ],
 )  # fmt: skip
-def test_the_office_is_addressed_by_title_in_the_office_language(
+def test_the_office_is_addressed_as_a_body_by_title_in_the_office_language(
     audience: Audience, office: OfficeAddresses, expected: Recipient
 ) -> None:
     routed = route(ESCALATION, audience, PL, None, office)

@@ -208,8 +208,8 @@ def test_each_escalation_level_is_reached_once_and_recorded(app: Deps, tmp_path:
     mails = {m.subject.split("]")[0] + "]": m for m in outbox(app) if m.kind == "escalation"}
     unit_level, parent_level, leader_level = (
         mails["[Đôn đốc khẩn]"],
-        mails["[Báo cáo vượt cấp]"],
-        mails["[Chuyển lãnh đạo xem xét]"],
+        mails["[Báo cáo nhiệm vụ quá hạn]"],
+        mails["[Báo cáo Lãnh đạo Văn phòng]"],
     )
     assert (unit_level.to_email, sorted(unit_level.cc)) == (
         "th@example.vn",

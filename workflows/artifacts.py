@@ -25,10 +25,12 @@ from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import CATEGORY_ORDER
 from engine.domain.lifecycle import Status
 from engine.i18n import (
+    capital,
     category_label,
     pick,
     short_date,
     status_label,
+    term,
     word,
 )
 from engine.presenters import (
@@ -54,7 +56,7 @@ LABELS = {
     "cc": ("Đồng gửi", "Cc"),
     "items": ("Số việc", "Items"),
     "subject": ("Tiêu đề", "Subject"),
-    "level": ("Mức", "Level"),
+    "level": (capital(term("escalation_level", "vi")), capital(term("escalation_level", "en"))),
     "attempts": ("Số lần gửi", "Attempts"),
     "error": ("Lỗi", "Error"),
     "next_attempt": ("Gửi lại lúc", "Next attempt"),
@@ -322,7 +324,7 @@ def sweep_markdown(
         session, [t for t, _ in report.escalations] + report.instances + report.unaddressed
     )
     if report.escalations:
-        title = "Báo cáo vượt cấp" if lang == "vi" else "Escalations"
+        title = capital(term("escalation", lang)) if lang == "vi" else "Escalations"
         headers = headers_of("reference", "id", "task", "lead_unit", "deadline", "level", lang=lang)
         escalated = [(facts[i], level) for i, level in report.escalations[:MAX_ROWS]]
         rows = [

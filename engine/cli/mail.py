@@ -60,7 +60,7 @@ def sweep_command(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ xem, không ghi gì")] = False,
 ) -> None:
-    """Rà soát: lập thư nhắc việc, đôn đốc, báo cáo vượt cấp vào hàng đợi / plan reminders and escalations."""
+    """Rà soát: lập thư nhắc việc, đôn đốc, báo cáo nhiệm vụ quá hạn vào hàng đợi / plan reminders and escalations."""
     with open_app() as application:
         state.zone = application.calendar.timezone
         print_sweep(sweep(application, moment(application, as_of), dry_run=dry_run))

@@ -18,17 +18,26 @@ from dataclasses import dataclass
 from engine.domain.model import Unit
 from engine.domain.policy import Audience, NoticeKind
 
-LEADERSHIP_TITLE = "Lãnh đạo Văn phòng"  # "Kính gửi: Lãnh đạo Văn phòng"
-LEADER_TITLE = "Lãnh đạo"
+#: the office's leadership, addressed as a body before the office's name, by language:
+#: "Kính gửi: Lãnh đạo Văn phòng Chủ tịch nước", "Dear Leadership of …"
+LEADERSHIP_TITLE = {"vi": "Lãnh đạo", "en": "Leadership"}
+#: the leader's digest is the leadership's too (level 3: "báo cáo Lãnh đạo Văn phòng xem
+#: xét, chỉ đạo"); known only by an address, it is addressed as the leadership
+LEADER_TITLE = LEADERSHIP_TITLE
 
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who a mail is addressed to: a person ("Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật"),
+    or, with `person` False, a body or a role, addressed without "Đồng chí" ("Kính gửi:
+    Lãnh đạo Văn phòng Chủ tịch nước", "Kính gửi: Bộ phận theo dõi, đôn đốc …")."""
+
     name: str
-    title: str  # "Vụ trưởng"; the salutation is "Kính gửi: Đồng chí {title} {unit_name}"
+    title: str  # "Vụ trưởng"; a body's or a role's whole title when `unit_name` is empty
     email: str
     unit_name: str
     language: str = "vi"
+    person: bool = True
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class OfficeAddresses:
     leader: str | None = None  # the leader's digest
     coordinator: str | None = None  # in copy of every escalation
     language: str = "vi"  # of the mail to those known only by their address
+    name: str = ""  # the office's name: "Lãnh đạo Văn phòng Chủ tịch nước"
 
 
 @dataclass(frozen=True)
@@ -92,11 +102,19 @@ def route(
     return _route(_office(office.leader or office.leadership, LEADER_TITLE, office), coordinator)
 
 
-def _office(email: str | None, title: str, office: OfficeAddresses) -> Recipient | None:
-    """Someone known only by an address of the office (the leadership, the leader)."""
+def _office(email: str | None, title: dict[str, str], office: OfficeAddresses) -> Recipient | None:
+    """The office's leadership, known only by an address: a body, not a person, in the
+    office's language."""
     if not email:
         return None
-    return Recipient(name="", title=title, email=email, unit_name="", language=office.language)
+    return Recipient(
+        name="",
+        title=title.get(office.language, title["vi"]),
+        email=email,
+        unit_name=office.name,
+        language=office.language,
+        person=False,
+    )
 
 
 def _route(to: Recipient | None, cc: set[str]) -> Route | None:

@@ -16,6 +16,7 @@ from engine.domain.routing import Recipient as Recipient  # the domain decides w
 class Office:
     name: str
     email: str
+    signer: str  # closes every letter: "Bộ phận theo dõi, đôn đốc … — Văn phòng Chủ tịch nước"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ReportTask:
     reference: str
     unit_name: str
     deadline: date | None
-    days_overdue: int
+    days_overdue: int  # calendar days, as the review counts them (the mail says so)
 
 
 @dataclass(frozen=True)

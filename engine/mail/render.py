@@ -30,7 +30,16 @@ def _recurrence(rule: str, lang: str) -> str:
     return i18n.pick(i18n.RECURRENCE[rule], lang)
 
 
-ENV = environment("mail", filters={"long_date": _long_date, "recurrence": _recurrence})
+def _lower_first(text: str) -> str:
+    """'báo cáo Lãnh đạo Văn phòng …' from 'Báo cáo Lãnh đạo Văn phòng …', inside a
+    sentence (`lower` would write 'lãnh đạo văn phòng')."""
+    return text[:1].lower() + text[1:]
+
+
+ENV = environment(
+    "mail",
+    filters={"long_date": _long_date, "recurrence": _recurrence, "lower_first": _lower_first},
+)
 # the task's texts come from the one presenter every front end uses
 ENV.globals.update(
     due_text=presenters.due_text,

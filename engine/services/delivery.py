@@ -37,6 +37,7 @@ from sqlmodel import Session, select
 
 from engine.domain import recipients as rcpt
 from engine.domain.policy import in_office_hours
+from engine.i18n import capital, term
 from engine.mail.context import FailedMail, Recipient
 from engine.mail.render import Rendered
 from engine.mail.sender import Outgoing, PreparedMessage, SendResult, SmtpSender, prepare
@@ -383,6 +384,7 @@ def _failure_notice(
         email=settings.coordinator_email,
         unit_name="",
         language=lang,
+        person=False,
     )
     return notifier.outbox_row(
         key=failure_key(failed, out),
@@ -394,14 +396,15 @@ def _failure_notice(
     )
 
 
-#: how the coordinator is addressed in the notice ("Kính gửi: Đồng chí …")
-COORDINATOR_TITLE = {"vi": "Chuyên viên theo dõi", "en": "Coordinator"}
+#: how the coordinator is addressed in the notice, as a body, not a person ("Kính gửi: Bộ
+#: phận theo dõi, đôn đốc thực hiện nhiệm vụ")
+COORDINATOR_TITLE = {lang: capital(term("coordinator", lang)) for lang in ("vi", "en")}
 
 
 def _plain_failure_notice(settings: Settings, failed: FailedMail) -> Rendered:
     text = (
         f"Không gửi được thư tới {failed.to_email} sau {failed.attempts} lần: {failed.error}\n\n"
-        f"Tiêu đề thư: {failed.subject}\n\n{settings.office_name}\n"
+        f"Tiêu đề thư: {failed.subject}\n\nHệ thống dondoc — {settings.office_name}\n"
     )
     paragraphs = (html.escape(p).replace("\n", "<br>") for p in text.strip().split("\n\n"))
     body = "".join(f"<p>{p}</p>" for p in paragraphs)

@@ -24,6 +24,7 @@ from engine.config import SetupError, smtp_unreachable
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.policy import Policy, in_office_hours
 from engine.mail.sender import SmtpSender
+from engine.presenters import count_text, delivery_counts
 from engine.services.deps import Deps
 from engine.settings import Settings
 from engine.store.db import check_database, shown_url
@@ -275,20 +276,21 @@ def _run_item(
 
 
 def _what_it_did(kind: str, summary: dict[str, Any]) -> tuple[str, str]:
-    if kind == "sweep":
-        tasks, mails, escalations = (
-            summary.get(k, 0) for k in ("tasks_checked", "mails", "escalations")
-        )
-        return (
-            f"kiểm tra {tasks} nhiệm vụ, {mails} thư vào hàng đợi, "
-            f"{escalations} lần báo cáo vượt cấp",
-            f"checked {tasks} tasks, queued {mails} mails, {escalations} escalations",
-        )
+    """The run's counts as the sweep's and the deliverer's own sentences say them."""
+    n = {key: summary.get(key, 0) for key in ("tasks_checked", "mails", "escalations")}
     sent, retried, failed = (summary.get(k, 0) for k in ("sent", "retried", "failed"))
-    return (
-        f"đã gửi {sent} thư, {retried} thư sẽ gửi lại, {failed} thư không gửi được",
-        f"sent {sent}, {retried} to retry, {failed} failed",
-    )
+
+    def said(lang: str) -> str:
+        if kind != "sweep":
+            return delivery_counts(sent, retried, failed, lang).replace(";", ",")
+        counted = (
+            count_text("tasks_checked", n["tasks_checked"], lang),
+            count_text("mails_queued", n["mails"], lang),
+            count_text("escalations", n["escalations"], lang),
+        )
+        return ", ".join(counted)
+
+    return said("vi"), said("en")
 
 
 def _duration(span: timedelta, lang: str) -> str:
@@ -329,8 +331,8 @@ def _outbox_item(session: Session, now: datetime, office: _OfficeHours) -> Item:
         "oldest_due": oldest.isoformat() if oldest is not None else None,
     }
     judged = backlog > 0 and office.open_throughout(now, BACKLOG_AFTER)
-    vi = [f"{pending} thư chờ gửi"]
-    en = [f"{pending} pending"]
+    vi = [count_text("pending", pending, "vi")]
+    en = [count_text("pending", pending, "en")]
     if judged:
         vi.append(f"{backlog} thư đến hạn gửi đã quá {minutes} phút mà chưa gửi")
         en.append(f"{backlog} due for more than {minutes} min and not sent")

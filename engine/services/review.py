@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from engine.domain import routing
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category
 from engine.domain.review import (
@@ -49,9 +50,10 @@ MAIL_KIND = "monthly_report"
 MAIL_OVERDUE = 5
 PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: how the leaders are addressed ("Kính gửi: Đồng chí Lãnh đạo,")
-LEADER_TITLE = {"vi": "Lãnh đạo", "en": "Leader"}
-LEADERSHIP_TITLE = {"vi": "Lãnh đạo Văn phòng", "en": "Office leadership"}
+#: how the leaders are addressed: as the office's leadership, a body, not a person
+#: ("Kính gửi: Lãnh đạo Văn phòng Chủ tịch nước"), as the escalations address them
+LEADER_TITLE = routing.LEADER_TITLE
+LEADERSHIP_TITLE = routing.LEADERSHIP_TITLE
 
 
 class ReviewRefused(ReviewError):
@@ -304,7 +306,7 @@ def leaders(settings: Settings, lang: str) -> list[Recipient]:
         (settings.leadership_email, LEADERSHIP_TITLE),
     ):
         if email and email.lower() not in {r.email.lower() for r in out}:
-            out.append(Recipient("", titles[lang], email, "", lang))
+            out.append(Recipient("", titles[lang], email, settings.office_name, lang, person=False))
     return out
 
 

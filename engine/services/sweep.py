@@ -345,7 +345,7 @@ def _record_escalations(
                     actor=SWEEP_ACTOR,
                     from_status=d.task.status,
                     to_status=d.task.status,
-                    reason=f"Quá hạn {d.overdue} ngày làm việc: báo cáo vượt cấp, mức {d.notice.level}",
+                    reason=f"Quá hạn {d.overdue} ngày làm việc: nâng mức đôn đốc lên mức {d.notice.level}",
                     payload={
                         "escalation_level": d.notice.level,
                         "deadline": d.key_day.isoformat(),
