@@ -378,6 +378,7 @@ def test_delivery_waits_for_office_hours_then_sends_and_lists_the_mail(
         "sent": 1,
         "retried": 0,
         "failed": 0,
+        "taken_over": 0,
         "waiting_for_office_hours": 0,
     }
     [row] = outbox(office)

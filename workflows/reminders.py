@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict
 
+from engine.presenters import delivery_failures
 from engine.services import delivery
 from engine.services import sweep as sweeping
 from workflows.artifacts import (
@@ -150,7 +151,11 @@ async def deliver_outbox(request: DeliveryForm = DeliveryForm()) -> dict[str, An
             "sent": report.sent,
             "retried": report.retried,
             "failed": report.failed,
+            "taken_over": report.taken_over,
             "waiting_for_office_hours": report.skipped_outside_hours,
         }
-        get_run_logger().info("delivery: %s", result)
+        logger = get_run_logger()
+        logger.info("delivery: %s", result)
+        if report.failed:  # as `dondoc deliver` exits 1: the run's log says it plainly
+            logger.warning(delivery_failures(report, run.lang))
         return result
