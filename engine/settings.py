@@ -87,6 +87,35 @@ class Settings(BaseSettings):
         description="Where the monthly review's HTML, PDF and Excel files are written",
     )
 
+    # the monthly review's form (Nghị định 30/2020/NĐ-CP); unset: the default in the
+    # report's language (engine/report/words.py, `form_*`)
+    report_symbol: str = Field(
+        default="BC-VPCTN",
+        description="The symbol of the review's number, 'Số:      /BC-VPCTN' (the number is "
+        "left blank for the clerk to fill in at registration)",
+    )
+    report_place: str | None = Field(
+        default=None, description="The place of the place-and-date line; unset: Hà Nội"
+    )
+    report_signer_title: str | None = Field(
+        default=None,
+        description="The signer's title, one line each (a newline or a literal \\n between "
+        "them); unset: 'KT. CHỦ NHIỆM' / 'PHÓ CHỦ NHIỆM'",
+    )
+    report_signer_name: str = Field(
+        default="",
+        description="The signer's name; empty: the space is left for the name to be written in",
+    )
+    report_recipients: list[str] | None = Field(
+        default=None,
+        description="'Nơi nhận', as a JSON list; unset: Lãnh đạo Văn phòng, Các đơn vị thuộc "
+        "Văn phòng",
+    )
+    report_archive: str = Field(
+        default="TH",
+        description="Who keeps a copy besides the clerical office: the line 'Lưu: VT, TH.'",
+    )
+
     import_strict: bool = Field(
         default=False,
         description="Refuse a directive file whose tasks lack any of the six clears",

@@ -23,7 +23,8 @@ COLOURS = {
     Category.ONGOING: "#9ca3af",
 }
 RATE_COLOUR = "#111827"
-FONT = 9
+#: the labels' size in the chart's units: drawn 165 mm wide, 600 units make 10 a 8 pt text
+FONT = 10
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def nice_ceiling(value: int) -> int:
 
 
 def _text_width(text: str, size: float = FONT) -> float:
-    """Roughly how wide DejaVu Sans sets `text` (enough to keep legend entries apart)."""
+    """Roughly how wide a sans face sets `text`: the report's serif (Times New Roman or
+    Liberation Serif) is narrower, so legend entries stay apart."""
     return len(text) * size * 0.6
 
 
@@ -114,7 +116,7 @@ def trend_chart(
     pct: Callable[[float], str],
 ) -> Chart:
     """Stacked bars of the categories, month by month, and the on-time rate as a line."""
-    width, height = 660.0, 262.0
+    width, height = 600.0, 262.0
     left, right, top, bottom = 34.0, 40.0, 14.0, 72.0
     chart = Chart(width, height, label)
     plot_h = height - top - bottom
@@ -155,7 +157,7 @@ def trend_chart(
             chart.polylines[-1].append(dot)
             chart.dots.append(dot)
             chart.texts.append(
-                Text(dot[0] + 5, dot[1] - 4, pct(rate) + "%", size=8, fill=RATE_COLOUR)
+                Text(dot[0] + 5, dot[1] - 4, pct(rate) + "%", size=9, fill=RATE_COLOUR)
             )
     chart.lines.append(Line(left, top + plot_h, width - right, top + plot_h, "#6b7280", 0.8))
     _legend(chart, top + plot_h + 34, names, rate_label)
@@ -169,8 +171,8 @@ def unit_chart(
     label: str,
 ) -> Chart:
     """One horizontal stacked bar per unit, with its total at the end."""
-    width = 660.0
-    row_h, top, left, right = 17.0, 6.0, 150.0, 30.0
+    width = 600.0
+    row_h, top, left, right = 18.0, 6.0, 160.0, 30.0
     height = top + row_h * max(len(units), 1) + 44
     chart = Chart(width, height, label)
     plot_w = width - left - right

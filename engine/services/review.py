@@ -37,7 +37,7 @@ from engine.domain.review import (
 )
 from engine.i18n import category_label
 from engine.mail.context import MonthlyReportView, Recipient, ReportTask
-from engine.report.document import ReportInput, pct, render_html, render_pdf, summary
+from engine.report.document import ReportForm, ReportInput, pct, render_html, render_pdf, summary
 from engine.report.excel import render_xlsx
 from engine.services.deps import Deps
 from engine.settings import Settings
@@ -219,6 +219,7 @@ def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: dateti
             lang=lang,
             generated_at=now.astimezone(calendar.timezone),
             unit_names=names,
+            form=ReportForm.from_settings(deps.settings),
         )
         html = render_html(data)
         pdf = worker.pdf(html)
