@@ -1,9 +1,16 @@
 """How long one sweep takes over a large open book, on SQLite and PostgreSQL.
 
-    python bench/sweep.py --backend both --tasks 100000 --due 1000 --repeat 5 [--profile]
+    python bench/sweep.py --backend both --tasks 100000 --repeat 5 [--profile] [--explain]
+    python bench/sweep.py --backend postgresql --tasks 10000,1000000 --repeat 5 --explain
 
-For each backend it builds one database (migrated by `App.migrate()`, then filled with
-SQLAlchemy Core multi-row inserts): 50 units (a root, 7 departments, 42 sections, each
+Several sizes (`--tasks 10000,1000000`) are built first, then run in turn (repeat 1 of
+each, repeat 2 of each, …), so they share the same moments of a busy machine; the ratio
+of the largest to the smallest is printed.
+
+For each backend and each size it builds one database (migrated by `App.migrate()`,
+then filled CHUNK tasks at a time with their coordinators, events and notices:
+PostgreSQL by COPY, SQLite by SQLAlchemy Core executemany; a million tasks take 1.5-2.5
+minutes and ~150 MB): 50 units (a root, 7 departments, 42 sections, each
 with a head and deputies), 2,000 directives (80 % normal, 15 % high, 5 % urgent) and
 N open tasks (assigned or in progress) with 0-2 coordinating units and a creation event.
 Exactly D tasks are due at the sweep instant (`next_check_on` = today):
@@ -20,8 +27,8 @@ and every task has its assignment notice stored. PostgreSQL then gets `VACUUM AN
 engine runs no ANALYZE of its own.
 
 Each repeat runs on a fresh copy of that database (PostgreSQL: CREATE DATABASE …
-TEMPLATE; SQLite: a file copy), in the same process, and times three calls of
-`sweep(app, NOW)`:
+TEMPLATE, STRATEGY FILE_COPY from PostgreSQL 15 on, then a CHECKPOINT; SQLite: a file
+copy), in the same process, and times three calls of `sweep(app, NOW)`:
 
 1. first:  the real work; checks tasks_checked == D, mails > 0, nobody unaddressed;
 2. re-run: same instant again; the marks have moved on, so nothing is claimed and
@@ -32,7 +39,11 @@ TEMPLATE; SQLite: a file copy), in the same process, and times three calls of
 
 The steps of the sweep are timed by wrapping the module's step functions (and the SQL
 by engine events, attributed to the step running); `--profile` adds one first sweep
-under cProfile per backend and prints its top 20 by cumulative time.
+under cProfile per backend and prints its top 20 by cumulative time; `--explain` prints,
+on one more fresh copy, the plan of the claim's query as the sweep sent it (EXPLAIN
+ANALYZE, BUFFERS on PostgreSQL, with the first batch of the notices' INSERT, in a
+transaction rolled back; EXPLAIN QUERY PLAN on SQLite) and the scans of every other
+SELECT, UPDATE and DELETE of the first sweep, flagging a scan of a whole big table.
 """
 
 from __future__ import annotations
@@ -41,9 +52,11 @@ import argparse
 import cProfile
 import functools
 import io
+import json
 import os
 import pstats
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -61,7 +74,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy import JSON, bindparam, event, func, select, text, update
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -217,13 +230,34 @@ def _due_shapes(
 
 
 def _insert(connection: Any, table: Any, rows: list[dict[str, Any]]) -> int:
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(table.insert(), rows[start : start + CHUNK])
+    """Rows into a table, in the build's transaction: COPY on PostgreSQL (what makes a
+    million tasks quick to store), Core executemany on SQLite."""
+    if not rows:
+        return 0
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return len(rows)
+    names = list(rows[0])
+    as_json = [isinstance(table.c[name].type, JSON) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            values = row.values()
+            copy.write_row(
+                [json.dumps(v) if j else v for v, j in zip(values, as_json, strict=True)]
+                if any(as_json)
+                else tuple(values)
+            )
     return len(rows)
 
 
 def build(app: Deps, tasks: int, due: int, fresh_share: float, seed: int) -> Built:
-    """Fill a migrated, empty database; returns the due task ids."""
+    """Fill a migrated, empty database; returns the due task ids.
+
+    The tasks are made and stored CHUNK at a time, with their coordinators, events and
+    notices, so that a million of them never sit in memory at once (the same rows, in
+    the same order, as when they were all made first)."""
     started = time.perf_counter()
     rng = random.Random(seed)
     calendar = app.calendar
@@ -268,104 +302,110 @@ def build(app: Deps, tasks: int, due: int, fresh_share: float, seed: int) -> Bui
     coordinator_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     notice_rows: list[dict[str, Any]] = []
+    chunk = (
+        (TaskRow, task_rows),
+        (TaskCoordinatorRow, coordinator_rows),
+        (TaskEventRow, event_rows),
+        (NoticeRow, notice_rows),
+    )
     mix: Counter[str] = Counter()
-    for task_id in range(1, tasks + 1):
-        directive = directives[rng.randrange(DIRECTIVES)]
-        priority = directive["priority"]
-        lead = rng.choice(codes)
-        created_at = directive["created_at"]
-        status = rng.choices(OPEN_STATUSES, weights=[40, 60])[0]
-        recurrence = next_instance = None
-        escalation_level = 0
-        history: tuple[DueNotice, ...] = (DueNotice(NoticeKind.ASSIGNMENT, 0),)
-        if task_id in fresh_ids:
-            created_at, status = at_0830, "assigned"
-            deadline = calendar.add_working_days(today, rng.randint(10, 60))
-            mark = today
-            history = ()
-            mix["fresh assignment"] += 1
-        elif task_id in shaped_ids:
-            group = rng.choices(["before", "due", "overdue"], weights=[45, 15, 40])[0]
-            shape = rng.choice(shapes[priority][group])
-            deadline, mark = shape.deadline, today
-            history, escalation_level = shape.history, shape.escalation_level
-            mix[group] += 1
-        else:
-            deadline = today + timedelta(days=rng.randint(1, 120))
-            while not calendar.is_working_day(deadline):
-                deadline -= timedelta(days=1)
-            if deadline <= today:
-                deadline = calendar.add_working_days(today, 1)
-            key = (deadline, priority)
-            if key not in future_mark:
-                future_mark[key] = next_check_on(
-                    deadline, today, calendar, policies.for_priority(priority)
-                )
-            mark = future_mark[key]
-            if rng.random() < 0.03:
-                recurrence, next_instance = "monthly", deadline + timedelta(days=1)
-        title = rng.choice(TITLES).format(u=lead)
-        task_rows.append(
-            {
-                "id": task_id,
-                "directive_id": directive["id"],
-                "number": str(rng.randint(1, 12)),
-                "title": title,
-                "description": DESCRIPTION,
-                "lead_unit": lead,
-                "owner": f"Chuyên viên {rng.randint(1, 400)}",
-                "deadline": deadline,
-                "original_deadline": deadline,
-                "deadline_working_days": None,
-                "recurrence": recurrence,
-                "deliverable": "Báo cáo bằng văn bản",
-                "authority": "Chủ nhiệm Văn phòng",
-                "source_quote": title,
-                "status": status,
-                "missing": [],
-                "completed_at": None,
-                "created_at": created_at,
-                "updated_at": created_at,
-                "next_check_on": mark,
-                "escalation_level": escalation_level,
-                "series_id": None,
-                "period": 0,
-                "next_instance_on": next_instance,
-            }
-        )
-        for code in rng.sample(
-            [c for c in codes if c != lead], rng.choices([0, 1, 2], [50, 35, 15])[0]
-        ):
-            coordinator_rows.append({"task_id": task_id, "unit_code": code})
-        event_rows.append(
-            {
-                "task_id": task_id,
-                "at": created_at,
-                "actor": "cv.nhap",
-                "from_status": None,
-                "to_status": "assigned",
-                "reason": "Nhập từ tệp chi-dao.xlsx",
-                "payload": {"deadline": deadline.isoformat()},
-            }
-        )
-        notice_rows += [
-            {"task_id": task_id, "kind": n.kind.value, "level": n.level, "key_day": deadline,
-             "outbox_id": None, "created_at": yesterday}
-            for n in history
-        ]  # fmt: skip
-
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     with app.engine.begin() as connection:
-        for model, rows in (
-            (UnitRow, units),
-            (DirectiveRow, directives),
-            (TaskRow, task_rows),
-            (TaskCoordinatorRow, coordinator_rows),
-            (TaskEventRow, event_rows),
-            (NoticeRow, notice_rows),
-        ):
-            table = model.__table__  # type: ignore[union-attr]
-            counts[table.name] = _insert(connection, table, rows)
+
+        def store(model: Any, rows: list[dict[str, Any]]) -> None:
+            table = model.__table__
+            counts[table.name] += _insert(connection, table, rows)
+
+        store(UnitRow, units)
+        store(DirectiveRow, directives)
+        for task_id in range(1, tasks + 1):
+            directive = directives[rng.randrange(DIRECTIVES)]
+            priority = directive["priority"]
+            lead = rng.choice(codes)
+            created_at = directive["created_at"]
+            status = rng.choices(OPEN_STATUSES, weights=[40, 60])[0]
+            recurrence = next_instance = None
+            escalation_level = 0
+            history: tuple[DueNotice, ...] = (DueNotice(NoticeKind.ASSIGNMENT, 0),)
+            if task_id in fresh_ids:
+                created_at, status = at_0830, "assigned"
+                deadline = calendar.add_working_days(today, rng.randint(10, 60))
+                mark = today
+                history = ()
+                mix["fresh assignment"] += 1
+            elif task_id in shaped_ids:
+                group = rng.choices(["before", "due", "overdue"], weights=[45, 15, 40])[0]
+                shape = rng.choice(shapes[priority][group])
+                deadline, mark = shape.deadline, today
+                history, escalation_level = shape.history, shape.escalation_level
+                mix[group] += 1
+            else:
+                deadline = today + timedelta(days=rng.randint(1, 120))
+                while not calendar.is_working_day(deadline):
+                    deadline -= timedelta(days=1)
+                if deadline <= today:
+                    deadline = calendar.add_working_days(today, 1)
+                key = (deadline, priority)
+                if key not in future_mark:
+                    future_mark[key] = next_check_on(
+                        deadline, today, calendar, policies.for_priority(priority)
+                    )
+                mark = future_mark[key]
+                if rng.random() < 0.03:
+                    recurrence, next_instance = "monthly", deadline + timedelta(days=1)
+            title = rng.choice(TITLES).format(u=lead)
+            task_rows.append(
+                {
+                    "id": task_id,
+                    "directive_id": directive["id"],
+                    "number": str(rng.randint(1, 12)),
+                    "title": title,
+                    "description": DESCRIPTION,
+                    "lead_unit": lead,
+                    "owner": f"Chuyên viên {rng.randint(1, 400)}",
+                    "deadline": deadline,
+                    "original_deadline": deadline,
+                    "deadline_working_days": None,
+                    "recurrence": recurrence,
+                    "deliverable": "Báo cáo bằng văn bản",
+                    "authority": "Chủ nhiệm Văn phòng",
+                    "source_quote": title,
+                    "status": status,
+                    "missing": [],
+                    "completed_at": None,
+                    "created_at": created_at,
+                    "updated_at": created_at,
+                    "next_check_on": mark,
+                    "escalation_level": escalation_level,
+                    "series_id": None,
+                    "period": 0,
+                    "next_instance_on": next_instance,
+                }
+            )
+            for code in rng.sample(
+                [c for c in codes if c != lead], rng.choices([0, 1, 2], [50, 35, 15])[0]
+            ):
+                coordinator_rows.append({"task_id": task_id, "unit_code": code})
+            event_rows.append(
+                {
+                    "task_id": task_id,
+                    "at": created_at,
+                    "actor": "cv.nhap",
+                    "from_status": None,
+                    "to_status": "assigned",
+                    "reason": "Nhập từ tệp chi-dao.xlsx",
+                    "payload": {"deadline": deadline.isoformat()},
+                }
+            )
+            notice_rows += [
+                {"task_id": task_id, "kind": n.kind.value, "level": n.level, "key_day": deadline,
+                 "outbox_id": None, "created_at": yesterday}
+                for n in history
+            ]  # fmt: skip
+            if task_id % CHUNK == 0 or task_id == tasks:
+                for model, rows in chunk:
+                    store(model, rows)
+                    rows.clear()
         if connection.dialect.name == "postgresql":  # ids were given: move the sequences on
             for name in ("directive", "task"):
                 connection.execute(
@@ -376,7 +416,7 @@ def build(app: Deps, tasks: int, due: int, fresh_share: float, seed: int) -> Bui
     if app.engine.dialect.name == "postgresql":
         with app.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
-    return Built(sorted(due_ids), fresh, mix, counts, time.perf_counter() - started)
+    return Built(sorted(due_ids), fresh, mix, dict(counts), time.perf_counter() - started)
 
 
 # -- databases -----------------------------------------------------------------------------
@@ -458,10 +498,14 @@ class PostgresBackend(Backend):
     def _admin(self, statement: str) -> Any:
         with self.psycopg.connect(self.admin_url, autocommit=True) as connection:
             cursor = connection.execute(statement)
-            return cursor.fetchall() if statement.startswith("SELECT") else None
+            return cursor.fetchall() if statement.startswith(("SELECT", "SHOW")) else None
 
     def _create(self, name: str, template: str | None = None) -> str:
         clause = f" TEMPLATE {template}" if template else ""
+        if template and int(self._admin("SHOW server_version_num")[0][0]) >= 150000:
+            # a file copy (after a checkpoint), not the whole database through the WAL:
+            # seconds for a million tasks, and no burst of WAL for the other users
+            clause += " STRATEGY FILE_COPY"
         for attempt in range(50):  # a template must have no other session on it
             try:
                 self._admin(f"CREATE DATABASE {name}{clause}")
@@ -516,6 +560,8 @@ class Phases:
     sql: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     statements: Counter[str] = field(default_factory=Counter)
     stack: list[str] = field(default_factory=lambda: ["(outside the steps)"])
+    # what was sent, in order: (step, statement, parameters, executemany); for --explain
+    sent: list[tuple[str, str, Any, bool]] = field(default_factory=list)
 
 
 WRAPPED_STEPS = {  # (owner, attribute) -> shown as
@@ -564,6 +610,7 @@ def instrumented(app: Deps) -> Iterator[Phases]:
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
     ) -> None:
         conn.info.setdefault("bench_started", []).append(time.perf_counter())
+        phases.sent.append((phases.stack[-1], statement, parameters, many))
 
     def after(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
@@ -687,25 +734,70 @@ def profile_first_sweep(backend: Backend, top: int = 20) -> str:
         backend.drop(url)
 
 
-def explain_claim(backend: Backend) -> str:
-    """The plan of the claim query (without its FOR UPDATE), on a fresh copy."""
+CLAIM_STEP = WRAPPED_STEPS[(sweep_module, "_claim_due")]
+NOTICE_STEP = WRAPPED_STEPS[(sweep_module, "_insert_notices")]
+BIG_TABLES = ("task", "task_event", "notice", "task_coordinator")
+WHOLE_SCAN = re.compile(r"(?:Seq Scan on|SCAN) (\w+)")  # PostgreSQL's and SQLite's words
+
+
+def _short(statement: str) -> str:
+    """A statement on one line, a long select list cut to its first and last columns."""
+    line = " ".join(statement.split())
+    head, found, rest = line.partition(" FROM ")
+    columns = head.removeprefix("SELECT ").split(", ")
+    if not found or not head.startswith("SELECT ") or len(columns) <= 3:
+        return line
+    return f"SELECT {columns[0]}, … ({len(columns) - 2} more), {columns[-1]} FROM {rest}"
+
+
+def explain(backend: Backend, sent: list[tuple[str, str, Any, bool]]) -> str:
+    """The plans of what one first sweep sent, on a fresh copy (so as cold as the timed
+    sweeps): the claim's own query (its first statement, FOR UPDATE … SKIP LOCKED and
+    parameters as sent) and, on PostgreSQL, the first batch of its notices' INSERT … ON
+    CONFLICT DO NOTHING, with ANALYZE and BUFFERS, in a transaction rolled back; then,
+    for every other SELECT, UPDATE or DELETE, the scans its plan makes (an executemany
+    with its first parameters), so a scan of a whole big table shows."""
     url = backend.copy()
     app = make_app(url)
+    postgres = app.engine.dialect.name == "postgresql"
+    lines: list[str] = []
     try:
-        today = NOW.astimezone(HANOI).date().isoformat()
-        query = (
-            "SELECT task.id, directive.priority FROM task JOIN directive ON directive.id = task.directive_id "
-            f"WHERE task.next_check_on <= '{today}' AND task.status IN "
-            "('assigned', 'in_progress', 'submitted', 'returned', 'extension_requested')"
-        )
-        prefix = (
-            "EXPLAIN QUERY PLAN "
-            if app.engine.dialect.name == "sqlite"
-            else "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
-        )
         with app.engine.connect() as connection:
-            rows = connection.exec_driver_sql(prefix + query).all()
-        return "\n".join("    " + " | ".join(str(c) for c in row) for row in rows)
+            claim = next(s for s in sent if s[0] == CLAIM_STEP)
+            analysed = [claim]
+            if postgres:  # and the first batch of notices, under their unique key
+                analysed += [
+                    next(s for s in sent if s[0] == NOTICE_STEP and s[1].startswith("INSERT"))
+                ]
+            prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
+            for step, statement, parameters, _ in analysed:
+                lines.append(f"  {step}: {_short(statement)[:300]}")
+                plan = connection.exec_driver_sql(prefix + statement, parameters).all()
+                lines += ("    " + " | ".join(str(c) for c in row) for row in plan)
+            connection.rollback()
+            seen: set[str] = {claim[1]}
+            lines.append("  every other SELECT/UPDATE/DELETE of the sweep, by step: its scans")
+            for step, statement, parameters, many in sent:
+                verb = statement.lstrip().split(None, 1)[0].upper()
+                if statement in seen or verb not in ("SELECT", "UPDATE", "DELETE"):
+                    continue
+                seen.add(statement)
+                first = parameters[0] if many else parameters
+                prefix = "EXPLAIN (COSTS OFF) " if postgres else "EXPLAIN QUERY PLAN "
+                plan = connection.exec_driver_sql(prefix + statement, first).all()
+                scans = [
+                    " ".join(str(row[-1]).split()).removeprefix("-> ")
+                    for row in plan
+                    if "Scan" in str(row[-1]) or "SCAN" in str(row[-1])
+                ]
+                whole = [m for s in scans if (m := WHOLE_SCAN.match(s)) and m[1] in BIG_TABLES]
+                flag = "  <-- WHOLE BIG TABLE" if whole else ""
+                lines.append(
+                    f"    {step[:24]:24} {_short(statement)[:70]:70} "
+                    f"{'; '.join(scans) or '(no scan)'}{flag}"
+                )
+            connection.rollback()
+        return "\n".join(lines)
     finally:
         app.engine.dispose()
         backend.drop(url)
@@ -733,34 +825,7 @@ def phase_table(all_phases: list[Phases]) -> str:
     return "\n".join(lines)
 
 
-def bench(backend: Backend, args: argparse.Namespace) -> None:
-    print(
-        f"\n== {backend.name}: {args.tasks:,} open tasks, {args.due:,} due, {args.repeat} repeats =="
-    )
-    app = make_app(backend.base_url())
-    built = build(app, args.tasks, args.due, args.fresh, args.seed)
-    built.size_mb = backend.seal(app)
-    print(
-        f"built in {built.seconds:.1f} s, {built.size_mb:.0f} MB: "
-        + ", ".join(f"{k} {v:,}" for k, v in built.rows.items())
-    )
-    print("due mix: " + ", ".join(f"{k} {v}" for k, v in sorted(built.mix.items())))
-    if args.explain:
-        print("claim query plan:\n" + explain_claim(backend))
-
-    for n in range(args.warmup):  # Jinja's template cache, SQLAlchemy's statement cache, imports
-        run = one_repeat(backend, built)
-        print(
-            f"  warm-up {n + 1}: first {run.first:6.3f} s   re-run {run.rerun:6.3f} s   replay {run.replay:6.3f} s   (not counted)"
-        )
-    runs: list[Run] = []
-    for n in range(1, args.repeat + 1):
-        run = one_repeat(backend, built)
-        runs.append(run)
-        print(
-            f"  repeat {n}: first {run.first:6.3f} s   re-run {run.rerun:6.3f} s   replay {run.replay:6.3f} s   "
-            f"planned {run.notices} notices, {run.mails} mails, {run.events} events"
-        )
+def summary(backend: Backend, runs: list[Run], args: argparse.Namespace) -> None:
     print(f"first sweep  {spread([r.first for r in runs])}")
     print(f"re-run       {spread([r.rerun for r in runs])}")
     print(f"replay       {spread([r.replay for r in runs])}")
@@ -772,7 +837,8 @@ def bench(backend: Backend, args: argparse.Namespace) -> None:
     )
     print("first sweep, by step:\n" + phase_table([r.phases for r in runs]))
     print("replay, by step:\n" + phase_table([r.replay_phases for r in runs]))
-    print(f"load average {os.getloadavg()[0]:.2f} (1 min) after the repeats")
+    if args.explain:
+        print("plans of the first sweep's statements:\n" + explain(backend, runs[0].phases.sent))
     if backend.name == "postgresql":
         verdict = "met" if statistics.median(r.first for r in runs) <= 2.0 else "NOT met"
         print(f"target (first sweep within 2 s on PostgreSQL): {verdict}")
@@ -780,10 +846,75 @@ def bench(backend: Backend, args: argparse.Namespace) -> None:
         print("cProfile of one more first sweep:\n" + profile_first_sweep(backend))
 
 
+def bench(name: str, args: argparse.Namespace) -> None:
+    """Build one database per size, then run the repeats of every size in turn (repeat 1
+    of each size, then repeat 2 of each, …), so that the sizes share the same moments of
+    a busy machine and their ratio means something."""
+    sizes: list[int] = args.tasks
+    backends: dict[int, Backend] = {}
+    built: dict[int, Built] = {}
+    try:
+        for tasks in sizes:
+            print(f"\n== {name}: {tasks:,} open tasks, {args.due:,} due, {args.repeat} repeats ==")
+            backend = backends[tasks] = (
+                SQLiteBackend() if name == "sqlite" else PostgresBackend(args.pg_url)
+            )
+            app = make_app(backend.base_url())
+            built[tasks] = build(app, tasks, args.due, args.fresh, args.seed)
+            built[tasks].size_mb = backend.seal(app)
+            print(
+                f"built in {built[tasks].seconds:.1f} s, {built[tasks].size_mb:.0f} MB: "
+                + ", ".join(f"{k} {v:,}" for k, v in built[tasks].rows.items())
+            )
+            print("due mix: " + ", ".join(f"{k} {v}" for k, v in sorted(built[tasks].mix.items())))
+
+        label = {tasks: f"{tasks:,} tasks: " if len(sizes) > 1 else "" for tasks in sizes}
+        for n in range(args.warmup):  # Jinja's template cache, SQLAlchemy's statement cache
+            for tasks in sizes:
+                run = one_repeat(backends[tasks], built[tasks])
+                print(
+                    f"  warm-up {n + 1}: {label[tasks]}first {run.first:6.3f} s   re-run {run.rerun:6.3f} s   replay {run.replay:6.3f} s   (not counted)"
+                )
+        runs: dict[int, list[Run]] = {tasks: [] for tasks in sizes}
+        for n in range(1, args.repeat + 1):
+            for tasks in sizes:
+                run = one_repeat(backends[tasks], built[tasks])
+                runs[tasks].append(run)
+                print(
+                    f"  repeat {n}: {label[tasks]}first {run.first:6.3f} s   re-run {run.rerun:6.3f} s   replay {run.replay:6.3f} s   "
+                    f"planned {run.notices} notices, {run.mails} mails, {run.events} events   "
+                    f"(load {os.getloadavg()[0]:.2f})"
+                )
+        print(f"load average {os.getloadavg()[0]:.2f} (1 min) after the repeats")
+        for tasks in sizes:
+            print(f"\n-- {name}, {tasks:,} open tasks --")
+            summary(backends[tasks], runs[tasks], args)
+        if len(sizes) > 1:
+            small, large = min(sizes), max(sizes)
+            medians = {t: statistics.median(r.first for r in runs[t]) for t in (small, large)}
+            ratio = medians[large] / medians[small]
+            pairs = [b.first / a.first for a, b in zip(runs[small], runs[large], strict=True)]
+            verdict = "met" if ratio < 2 and medians[large] < 2 else "NOT met"
+            print(
+                f"\nfirst sweep, {large:,} against {small:,} open tasks: ratio of the medians "
+                f"{ratio:.2f} ({medians[large]:.3f} / {medians[small]:.3f} s), of each repeat's "
+                f"pair {min(pairs):.2f}-{max(pairs):.2f}; "
+                f"target (ratio < 2, {large:,} under 2 s): {verdict}"
+            )
+    finally:
+        for backend in backends.values():
+            backend.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument(
+        "--tasks",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[100_000],
+        help="open tasks; several, comma-separated (10000,1000000), are run in turn",
+    )
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
@@ -796,13 +927,19 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of one first sweep"
     )
-    parser.add_argument("--explain", action="store_true", help="print the claim query's plan")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the claim query's plan (ANALYZE, BUFFERS) and the scans of the sweep's others",
+    )
     parser.add_argument(
         "--pg-url", default=PG_ADMIN_URL, help="an admin URL that may CREATE DATABASE"
     )
     args = parser.parse_args()
-    if not 0 < args.due <= args.tasks:
+    if not 0 < args.due <= min(args.tasks):
         parser.error("--due must be between 1 and --tasks")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
 
     print(
         f"dondoc sweep bench, now = {NOW.isoformat()}, Python {sys.version.split()[0]}, "
@@ -810,11 +947,7 @@ def main() -> None:
     )
     names = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for name in names:
-        backend: Backend = SQLiteBackend() if name == "sqlite" else PostgresBackend(args.pg_url)
-        try:
-            bench(backend, args)
-        finally:
-            backend.close()
+        bench(name, args)
 
 
 if __name__ == "__main__":

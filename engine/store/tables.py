@@ -53,7 +53,8 @@ class TaskRow(SQLModel, table=True):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_status_deadline", "status", "deadline"),
-        Index("ix_task_next_check_on", "next_check_on"),
+        # the sweep's claim: open tasks whose mark has come (migration 0007)
+        Index("ix_task_status_next_check_on", "status", "next_check_on"),
         Index("ix_task_next_instance_on", "next_instance_on"),
         Index("uq_task_series_period", "series_id", "period", unique=True),
     )
