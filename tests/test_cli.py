@@ -235,12 +235,13 @@ def test_the_sweep_fills_the_outbox_and_outbox_show_prints_the_mail(loaded) -> N
          "[Đôn đốc khẩn] 1 nhiệm vụ quá hạn cần Đồng chí trực tiếp chỉ đạo", 0),
         (4, "overdue", "pending", "th@example.vn", [],
          "[Đôn đốc] 1 nhiệm vụ quá hạn chưa hoàn thành", 0),
-        (3, "assignment", "pending", "pl@example.vn", ["th@example.vn"],
-         "[Giao nhiệm vụ] Tổng kết công tác năm — thời hạn 20/01/2026", 0),
-        (2, "assignment", "pending", "th@example.vn", [],
-         "[Giao nhiệm vụ] Xây dựng Chương trình công tác năm 2026 — thời hạn 15/12/2025", 0),
-        (1, "assignment", "pending", "th@example.vn", [],
+        # the assignments in the tasks' order
+        (3, "assignment", "pending", "th@example.vn", [],
          "[Giao nhiệm vụ] Theo dõi tình hình — nhiệm vụ thường xuyên", 0),
+        (2, "assignment", "pending", "pl@example.vn", ["th@example.vn"],
+         "[Giao nhiệm vụ] Tổng kết công tác năm — thời hạn 20/01/2026", 0),
+        (1, "assignment", "pending", "th@example.vn", [],
+         "[Giao nhiệm vụ] Xây dựng Chương trình công tác năm 2026 — thời hạn 15/12/2025", 0),
     ]  # fmt: skip
     assignment = next(r for r in rows if r["kind"] == "assignment")
     shown = loaded("outbox", "show", str(assignment["id"]))

@@ -206,6 +206,7 @@ def _claim_due(
         select(TaskRow, DirectiveRow.priority)
         .join(DirectiveRow, col(DirectiveRow.id) == col(TaskRow.directive_id))
         .where(col(TaskRow.next_check_on) <= today, col(TaskRow.status).in_(OPEN))
+        .order_by(col(TaskRow.id))  # mail planned in the tasks' order, locks taken in one order
         .with_for_update(**locking_clause(session, of=TaskRow))
     ).all()
     due: list[Due] = []
