@@ -30,9 +30,12 @@ def first_unsafe(text: str, *, free_text: bool) -> tuple[int, str] | None:
     """The 1-based position and the character of the first one `text` may not hold.
 
     Spaces, tabs and line breaks around the value are not counted: they are trimmed."""
+    pattern = _FREE_TEXT if free_text else _ONE_LINE
+    if pattern.search(text) is None:  # nearly every value: none anywhere, trimmed or not
+        return None
     start = len(text) - len(text.lstrip(" \t\r\n"))
     core = text.strip(" \t\r\n")
-    found = (_FREE_TEXT if free_text else _ONE_LINE).search(core)
+    found = pattern.search(core)
     if found is None:
         return None
     return start + found.start() + 1, found.group()[0]

@@ -1,8 +1,10 @@
 """Read the directive spreadsheet (see engine.intake.excel) into one record per reference.
 
-The workbook is streamed twice in step: once for the values Excel saved, once for the
-formulas. A formula cell with no saved value (a workbook written by a program and never
-opened in Excel) would otherwise read as empty without a word.
+The sheet is streamed once, values only, and a row is looked at in the columns the header
+names only (a row may run to column XFD). A workbook that holds formulas is streamed
+twice in step, once for the values Excel saved and once for the formulas: a formula cell
+with no saved value (a workbook written by a program and never opened in Excel) would
+otherwise read as empty without a word.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -26,6 +29,11 @@ from engine.intake.schema import parse_date
 
 #: how Excel writes a character XML cannot hold (ESC is _x001B_); openpyxl leaves it as is
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+#: the start of a formula element, <f> or <x:f t="shared"/>; also matches some text, which
+#: only costs the slower exact read
+_FORMULA_TAG = re.compile(rb"[<:]f[\s/>]")
+_CHUNK = 1 << 20
+_NO_FORMULAS: Mapping[int, object] = MappingProxyType({})
 _KEYS = {c.key: c for c in COLUMNS}
 
 
@@ -34,7 +42,7 @@ def _refuse(file: str, vi: str, en: str) -> ImportRefused:
 
 
 def _cell_text(value: object) -> object:
-    if isinstance(value, str):
+    if isinstance(value, str) and "_x" in value:
         return _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
     return value
 
@@ -49,30 +57,57 @@ def _workbook_errors() -> tuple[type[BaseException], ...]:
     )  # fmt: skip
 
 
-Row = tuple[int, list[Any], list[Any]]
+Row = tuple[int, Sequence[Any], Mapping[int, object]]
+
+
+def _holds_formula(path: Path) -> bool:
+    """Whether any XML part of the workbook may hold a formula, read in chunks (a part
+    may be large) that overlap by the length of a match."""
+    with zipfile.ZipFile(path) as book:
+        for name in book.namelist():
+            if not name.lower().endswith(".xml"):
+                continue
+            with book.open(name) as part:
+                tail = b""
+                while chunk := part.read(_CHUNK):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-3:]
+    return False
 
 
 def _rows(path: Path) -> Iterator[Row]:
-    """Each row's number, its saved values, and per cell the formula that has no saved
-    value (None for every other cell)."""
+    """Each row's number, its values, and the formulas of its cells that have no saved
+    value, by column index.
+
+    1. A workbook with no formula at all (a sheet people typed) is read once: what Excel
+       saved is all there is.
+    2. Otherwise the saved values and the formulas are read in step, the saved ones as
+       cells, for their type: an empty text result is saved as type "str" with no value.
+    """
     from openpyxl import load_workbook
 
     try:
         with ExitStack() as books:
             saved = load_workbook(path, read_only=True, data_only=True)
             books.callback(saved.close)
+            if not _holds_formula(path):
+                values = _sheet(saved).iter_rows(values_only=True)
+                for number, row in enumerate(values, start=1):
+                    yield number, row, _NO_FORMULAS
+                return
             written = load_workbook(path, read_only=True, data_only=False)
             books.callback(written.close)
             pairs = zip(
                 _sheet(saved).iter_rows(), _sheet(written).iter_rows(values_only=True), strict=True
             )
             for number, (cells, formulas) in enumerate(pairs, start=1):
-                values = [_cell_text(c.value) for c in cells]
-                unsaved = [
-                    f if c.value is None and f is not None and c.data_type != "str" else None
-                    for c, f in zip(cells, formulas, strict=False)
-                ]  # an empty text result is saved as type "str" with no value
-                yield number, values, unsaved
+                unsaved = {
+                    index: formula
+                    for index, (cell, formula) in enumerate(zip(cells, formulas, strict=False))
+                    if cell.value is None and formula is not None and cell.data_type != "str"
+                }
+                yield number, [c.value for c in cells], unsaved
     except _workbook_errors() as exc:
         raise _refuse(
             path.name,
@@ -121,10 +156,11 @@ def _columns(file: str, header: Row | None) -> dict[int, Column]:
     is an unsaved formula, refuses the file."""
     from openpyxl.utils import get_column_letter
 
-    _, cells, unsaved = header or (1, [], [])
+    _, values, unsaved = header or (1, [], _NO_FORMULAS)
     columns: dict[int, Column] = {}
     problems: list[Problem] = []
-    for index, (cell, formula) in enumerate(zip(cells, unsaved, strict=True)):
+    for index, value in enumerate(values):
+        cell, formula = _cell_text(value), unsaved.get(index)
         column = match_header(cell)
         if formula is not None:
             problems.append(_unsaved_formula(file, 1, get_column_letter(index + 1), formula))
@@ -160,13 +196,16 @@ def read_directive_sheet(path: Path) -> tuple[list[Located], list[Problem]]:
     unsaved: list[Problem] = []
     task_rows = 0
     for row_number, values, formulas in rows:
+        width = len(values)
         cells = {
-            columns[i].key: v for i, v in enumerate(values) if i in columns and v not in (None, "")
+            column.key: _cell_text(values[i])
+            for i, column in columns.items()
+            if i < width and values[i] not in (None, "")
         }
         unsaved += [
             _unsaved_formula(path.name, row_number, columns[i].vi, f)
-            for i, f in enumerate(formulas)
-            if i in columns and f is not None
+            for i, f in formulas.items()
+            if i in columns
         ]
         if not cells:
             continue

@@ -66,15 +66,15 @@ def _unsafe_values(
     1. Walk the raw record (dicts and lists, not the keys) without recursion, each
        container once: a YAML alias repeats a container, it does not copy it.
     2. A string may hold tabs and line breaks only in a field of `free_text`
-       ("tasks.title"; list indexes left out).
+       ("tasks.title": the string keys of its place, list indexes left out), which is
+       carried down the walk with the place.
     """
     found: set[Place] = set()
     seen: set[int] = set()
-    stack: list[tuple[Place, object]] = [((), record.data)]
+    stack: list[tuple[Place, str, object]] = [((), "", record.data)]
     while stack:
-        path, value = stack.pop()
+        path, field, value = stack.pop()
         if isinstance(value, str):
-            field = ".".join(p for p in path if isinstance(p, str))
             unsafe = first_unsafe(value, free_text=field in free_text)
             if unsafe is not None:
                 position, char = unsafe
@@ -85,10 +85,14 @@ def _unsafe_values(
             continue
         if isinstance(value, dict):
             seen.add(id(value))
-            stack += [((*path, k), v) for k, v in reversed(value.items()) if isinstance(k, str)]
+            stack += [
+                ((*path, k), f"{field}.{k}" if field else k, v)
+                for k, v in reversed(value.items())
+                if isinstance(k, str)
+            ]
         elif isinstance(value, list):
             seen.add(id(value))
-            stack += [((*path, i), v) for i, v in reversed(list(enumerate(value)))]
+            stack += [((*path, i), field, v) for i, v in reversed(list(enumerate(value)))]
     return found
 
 
@@ -118,41 +122,42 @@ def _person(p: PersonIn) -> Person:
 
 def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) -> list[Unit]:
     problems: list[Problem] = []
-    parsed: list[tuple[Located, UnitIn]] = []
+    parsed: list[tuple[Located, Unit]] = []  # the models are let go as they are read
     seen: dict[str, Located] = {}
     unparsed: set[str] = set()  # refused for another field; not also an unknown parent
     for record in records:
-        unit = _parse(UnitIn, record, problems, UNIT_FREE_TEXT)
-        if unit is None:
+        model = _parse(UnitIn, record, problems, UNIT_FREE_TEXT)
+        if model is None:
             code = record.data.get("code")
             if isinstance(code, str):
                 unparsed.add(code.strip().upper())
             continue
-        if unit.code in seen:
-            first = seen[unit.code]
+        if model.code in seen:
+            first = seen[model.code]
             at = f"dòng {first.row}" if first.row else first.path
             at_en = f"row {first.row}" if first.row else first.path
             problems.append(
                 record.problem(
                     ["code"],
-                    f"mã đơn vị {unit.code} trùng với {at}",
-                    f"code {unit.code} repeats {at_en}",
+                    f"mã đơn vị {model.code} trùng với {at}",
+                    f"code {model.code} repeats {at_en}",
                 )
             )
             continue
-        seen[unit.code] = record
-        parsed.append((record, unit))
+        seen[model.code] = record
+        parsed.append((record, _unit(model)))
     known = set(existing_codes) | set(seen) | unparsed
     for record, unit in parsed:
-        if unit.parent and unit.parent not in known:
+        parent = unit.parent_code
+        if parent and parent not in known:
             problems.append(
                 record.problem(
                     ["parent"],
-                    f"đơn vị cấp trên {unit.parent} không có trong danh mục",
-                    f"parent unit {unit.parent} is not in the directory",
+                    f"đơn vị cấp trên {parent} không có trong danh mục",
+                    f"parent unit {parent} is not in the directory",
                 )
             )
-        if unit.parent == unit.code:
+        if parent == unit.code:
             problems.append(
                 record.problem(
                     ["parent"],
@@ -160,14 +165,11 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
                     "a unit cannot be its own parent",
                 )
             )
-    parents = {u.code: u.parent for _, u in parsed}
+    loops = _parent_loops({u.code: u.parent_code for _, u in parsed})
     for record, unit in parsed:
-        chain, code = [unit.code], unit.parent
-        while code in parents and code not in chain:
-            chain.append(code)
-            code = parents[code]
-        if code == unit.code and len(chain) > 1:
-            loop = " → ".join([*chain, unit.code])
+        if unit.code in loops:
+            chain, place = loops[unit.code]
+            loop = " → ".join([*chain[place:], *chain[:place], unit.code])
             problems.append(
                 record.problem(
                     ["parent"],
@@ -177,20 +179,46 @@ def validate_units(records: Iterable[Located], existing_codes: Iterable[str]) ->
             )
     if problems:
         raise ImportRefused(problems)
-    return [
-        Unit(
-            code=u.code,
-            name_vi=u.name_vi,
-            name_en=u.name_en,
-            head=_person(u.head) if u.head else None,
-            deputies=tuple(_person(d) for d in u.deputies),
-            parent_code=u.parent,
-            active=u.active,
-            language=u.language,
-            aliases=tuple(u.aliases),
-        )
-        for _, u in parsed
-    ]
+    return [u for _, u in parsed]
+
+
+def _unit(u: UnitIn) -> Unit:
+    return Unit(
+        code=u.code,
+        name_vi=u.name_vi,
+        name_en=u.name_en,
+        head=_person(u.head) if u.head else None,
+        deputies=tuple(_person(d) for d in u.deputies),
+        parent_code=u.parent,
+        active=u.active,
+        language=u.language,
+        aliases=tuple(u.aliases),
+    )
+
+
+def _parent_loops(parents: Mapping[str, str | None]) -> dict[str, tuple[list[str], int]]:
+    """The units whose parents lead back to them (two or more: a unit that is its own
+    parent is said apart), each with its loop and its place on it.
+
+    1. Walk up from each unit, stopping at a unit with no parent in `parents`, at one
+       this walk has passed (a loop) or at one an earlier walk has passed (nothing new
+       beyond it): every unit is walked once, however deep the tree.
+    2. A walk that comes back on itself has found a loop: the units from that point on.
+    """
+    loops: dict[str, tuple[list[str], int]] = {}
+    walked: set[str] = set()
+    for start in parents:
+        walk: dict[str, int] = {}  # code -> its place on this walk
+        code: str | None = start
+        while code is not None and code in parents and code not in walked and code not in walk:
+            walk[code] = len(walk)
+            code = parents[code]
+        if code is not None and code in walk:
+            chain = list(walk)[walk[code] :]
+            if len(chain) > 1:
+                loops.update((member, (chain, place)) for place, member in enumerate(chain))
+        walked.update(walk)
+    return loops
 
 
 # -- directives --------------------------------------------------------------------

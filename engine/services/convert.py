@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from engine.domain.model import Person, Unit
 from engine.store.tables import UnitRow
@@ -27,16 +28,18 @@ def unit_from_row(row: UnitRow) -> Unit:
     )
 
 
-def fill_unit_row(row: UnitRow, unit: Unit, now: datetime) -> UnitRow:
-    row.name_vi = unit.name_vi
-    row.name_en = unit.name_en
-    row.head_name = unit.head.name if unit.head else None
-    row.head_title = unit.head.title if unit.head else ""
-    row.head_email = unit.head.email if unit.head else None
-    row.deputies = [{"name": d.name, "email": d.email, "title": d.title} for d in unit.deputies]
-    row.parent_code = unit.parent_code
-    row.active = unit.active
-    row.language = unit.language
-    row.aliases = list(unit.aliases)
-    row.updated_at = now
-    return row
+def unit_values(unit: Unit, now: datetime) -> dict[str, Any]:
+    """The columns of a unit's row, the code apart."""
+    return {
+        "name_vi": unit.name_vi,
+        "name_en": unit.name_en,
+        "head_name": unit.head.name if unit.head else None,
+        "head_title": unit.head.title if unit.head else "",
+        "head_email": unit.head.email if unit.head else None,
+        "deputies": [{"name": d.name, "email": d.email, "title": d.title} for d in unit.deputies],
+        "parent_code": unit.parent_code,
+        "active": unit.active,
+        "language": unit.language,
+        "aliases": list(unit.aliases),
+        "updated_at": now,
+    }
