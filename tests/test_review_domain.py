@@ -293,6 +293,29 @@ def test_an_escalation_ladder_starts_again_after_an_extension() -> None:
     assert (after.escalation_level, after.deadline) == (0, date(2025, 12, 10))
 
 
+def test_the_review_of_plain_rows_is_that_of_the_named_ones() -> None:
+    # the store hands the rows over as plain tuples, in the named tuples' order
+    events = [
+        move(1, at(11, 3), "assigned"),
+        move(1, at(11, 25), "assigned", "assigned", escalation_level=1),
+        *extension(1, at(12, 2), date(2025, 12, 20), frm="assigned"),
+        move(2, at(12, 1), "assigned"),
+        move(2, at(12, 10), "completed", "assigned"),
+        move(3, at(10, 1), "assigned"),
+    ]
+    tasks = [facts(1, "TH", date(2025, 11, 30)), facts(2, "PL", None), facts(3, "TH", None)]
+    named = read(tasks, events, DECEMBER)
+    plain = ReviewLog(
+        named.cutoffs,
+        [tuple(t) for t in named.tasks],  # type: ignore[misc]
+        [tuple(s) for s in named.steps],  # type: ignore[misc]
+        [tuple(m) for m in named.marks],  # type: ignore[misc]
+    )
+    made = review(plain, DECEMBER, calendar())
+    assert made == review(named, DECEMBER, calendar())
+    assert made.total.total == 3
+
+
 def test_nothing_in_the_book_gives_no_rate() -> None:
     empty = review_of([], [], DECEMBER)
     assert empty.total.total == 0

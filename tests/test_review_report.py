@@ -347,6 +347,35 @@ def test_the_annex_lists_every_task_with_filters_and_a_frozen_header(
     ]
 
 
+def cells(path: Path) -> list[list[tuple[object, str]]]:
+    """Every cell of every sheet of the workbook at `path`: its value and its format."""
+    book = load_workbook(path)
+    return [
+        [(cell.value, cell.number_format) for row in book[name].iter_rows() for cell in row]
+        for name in book.sheetnames
+    ]
+
+
+def test_the_annex_written_in_a_worker_has_the_cells_of_the_one_written_here(
+    december_book: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a big office's annex is written in a worker process from its cells as plain data
+    made = {}
+    for where, threshold in (("here", 10**9), ("worker", 0)):
+        monkeypatch.setattr(review_service, "PDF_WORKER_FROM", threshold)
+        made[where] = make_monthly_report(
+            december_book, "2025-12", lang="vi", out_dir=tmp_path / where, mail=False
+        )
+    assert cells(made["worker"].files.xlsx) == cells(made["here"].files.xlsx)
+    days = {
+        (value, number_format)
+        for value, number_format in cells(made["worker"].files.xlsx)[1]
+        if isinstance(value, datetime)
+    }
+    assert days
+    assert {number_format for _, number_format in days} == {"DD/MM/YYYY"}
+
+
 # -- the mail --------------------------------------------------------------------------------
 
 

@@ -20,22 +20,27 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category, standing
 from engine.domain.lifecycle import Status
 from engine.domain.review import (
+    TREND_MONTHS,
     Figures,
     Month,
     MonthlyReview,
     ReviewedTask,
     TrendPoint,
     UnitFigures,
+    cutoffs,
+    review,
 )
 from engine.services import imports
 from engine.services.deps import Deps
 from engine.services.review import load_review
+from engine.store.review_reads import read_review_log
 from engine.store.tables import DirectiveRow, TaskEventRow, TaskRow
 from tests.builders import STANDARD_UNITS, units_file
 from tests.conftest import make_app
@@ -357,3 +362,28 @@ def test_a_task_is_judged_at_the_cut_off_to_the_microsecond(office: Deps) -> Non
         (2, Category.IN_PROGRESS_OVERDUE),
     ]
     assert december == replayed_review(office, Month(2025, 12))
+
+
+def test_the_log_is_read_in_utc_whatever_the_sessions_time_zone_which_it_leaves_as_it_was(
+    office: Deps,
+) -> None:
+    """PostgreSQL gives the log's instants in the transaction's `TimeZone`: the reads set it
+    to UTC (and back), so that the driver's instants need no converting."""
+    store_random_book(office, 3, tasks=80)
+    month, calendar = Month(2025, 12), office.calendar
+    with office.session() as session:
+        expected = load_review(session, calendar, month)
+    with office.session() as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres:  # an office's own zone, for this transaction
+            session.execute(text("SET LOCAL TIME ZONE 'Asia/Ho_Chi_Minh'"))
+        since = month.back(TREND_MONTHS - 1).start(calendar)
+        log = read_review_log(session, cutoffs(month, calendar), month.start(calendar), since)
+        if postgres:
+            zone = session.execute(text("SELECT current_setting('TimeZone')")).scalar_one()
+            assert zone == "Asia/Ho_Chi_Minh"
+    assert review(log, month, calendar) == expected
+    times = [*(t[8] for t in log.tasks), *(s[3] for s in log.steps), *(m[1] for m in log.marks)]
+    assert {x.tzinfo for x in times if x is not None} == {UTC}
+    # plain tuples, not named ones: the garbage collector stops tracking these (TaskFactsRow)
+    assert {type(row) for row in (*log.tasks, *log.steps, *log.marks)} == {tuple}

@@ -24,16 +24,25 @@ the first: a task due on the month's last day is 1 day overdue in that month's r
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import NamedTuple, TypeVar
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category, category_on
 from engine.domain.lifecycle import Status
-from engine.domain.review_log import Mark, ReviewLog, Snapshot, Step, TaskFacts, states
+from engine.domain.review_log import (
+    MarkRow,
+    ReviewLog,
+    Snapshot,
+    StepRow,
+    TaskFactsRow,
+    states,
+)
 from engine.domain.review_month import BadMonth, Month, ReviewError
 
 __all__ = [
@@ -166,8 +175,6 @@ class MonthlyReview:
 
 # -- the aggregation --------------------------------------------------------------------------
 
-# -- the aggregation --------------------------------------------------------------------------
-
 
 def cutoffs(
     month: Month, calendar: WorkingCalendar, trend_months: int = TREND_MONTHS
@@ -185,7 +192,7 @@ def review(
     """The figures of `month`, per unit and in total, with the trend of the months before,
     from what the log says at their cut-offs (`log`, read at `cutoffs(month, calendar)`).
 
-    1. the log's steps and marks are grouped by task;
+    1. the log's steps and marks are sorted by task (each task's are then a slice);
     2. each task's state at each cut-off (`states`) puts it in the category it stood in
        then (`category_at`), in each month's book it is in;
     3. the earlier months only count them (the trend); the month's book is kept, task by
@@ -197,32 +204,36 @@ def review(
     ends = cutoffs(month, calendar, trend_months)
     if tuple(log.cutoffs) != ends:
         raise ValueError(f"the log was read at other cut-offs than {month.iso}'s review's")
-    steps = _by_task(log.steps)
-    marks = _by_task(log.marks)
+    steps = _ByTask(log.steps, _BY_SPAN)
+    marks = _ByTask(log.marks, _IN_LOG_ORDER)
     days = [calendar.local_date(end) for end in ends]  # the local day of each cut-off
-    earlier = [Figures() for _ in months[:-1]]
+    spans = range(len(months))
+    books = Counter[tuple[int, Category | None]]()  # (month, category): tasks, None: not in
+    assigned = [0 for _ in months]  # in each month's book, the tasks assigned in the month
     lines: list[ReviewedTask] = []
     for task in log.tasks:
-        history = sorted(steps.get(task.id, ()))  # by span
+        task_id, assigned_at = task[0], task[8]  # `TaskFacts`' id, assigned_at
+        history = steps.of(task_id)
         if not history:
             continue
-        last = history[-1]
-        if last.at < starts[0] and last.status in _OUT_OF_BOOKS:
+        _, _, status, at = history[-1]
+        if at < starts[0] and status in _OUT_OF_BOOKS:
             continue  # left completed, cancelled or a draft before the trend began
-        its_marks = sorted(marks.get(task.id, ()), key=_in_log_order)
-        snaps = states(task, history, its_marks, ends)
+        snaps = states(task, history, marks.of(task_id), ends)
         categories = _categories(snaps, starts, days, calendar)
-        for category, start, end, point in zip(categories, starts, ends, earlier, strict=False):
-            if category is not None:
-                point._add(category)
-                point.assigned_in_month += _assigned_between(task, start, end)
+        books.update(zip(spans, categories, strict=True))
+        if assigned_at is not None and starts[0] <= assigned_at < ends[-1]:
+            k = bisect_right(starts, assigned_at) - 1  # the month it was assigned in
+            assigned[k] += categories[k] is not None
         if categories[-1] is not None:
             lines.append(_line(task, snaps[-1], categories[-1], starts[-1], ends[-1], days[-1]))
 
     granted = Counter(
-        m.task_id for m in log.marks if m.new_deadline is not None and m.at >= starts[-1]
+        task_id
+        for task_id, at, _, new_deadline, _ in log.marks
+        if new_deadline is not None and at >= starts[-1]
     )
-    requested = {t.id: t.extensions_requested for t in log.tasks if t.extensions_requested}
+    requested = {task[0]: task[9] for task in log.tasks if task[9]}  # extensions_requested
     due_next = month.next()
 
     def figures(book: Iterable[ReviewedTask]) -> Figures:
@@ -230,17 +241,34 @@ def review(
 
     total = figures(lines)
     units = {code: figures(book) for code, book in _by_unit(lines).items()}
-    trend = [*zip(months, earlier, strict=False), (month, total)]
+    trend = [(m, _counted(books, k, assigned[k])) for k, m in enumerate(months[:-1])]
+    trend.append((month, total))
     return _assemble(month, ends[-1], total, units, trend, lines)
 
 
-R = TypeVar("R", Step, Mark)
+R = TypeVar("R", StepRow, MarkRow)
 
 
-def _by_task(rows: Iterable[R]) -> dict[int, list[R]]:
-    out: dict[int, list[R]] = {}
-    for row in rows:
-        out.setdefault(row.task_id, []).append(row)
+class _ByTask(Generic[R]):
+    """Rows sorted by task (their first field), then by `order`, and the run of one
+    task's rows: a slice, made when asked (a list per task, kept for the whole review,
+    would keep the garbage collector busy)."""
+
+    def __init__(self, rows: Iterable[R], order: Callable[[R], Any]) -> None:
+        self.rows: list[R] = sorted(rows, key=order)
+        self.ids: list[int] = [row[0] for row in self.rows]
+
+    def of(self, task_id: int) -> list[R]:
+        first = bisect_left(self.ids, task_id)
+        return self.rows[first : bisect_right(self.ids, task_id, first)]
+
+
+def _counted(books: Mapping[tuple[int, Category | None], int], k: int, assigned: int) -> Figures:
+    """The figures of the `k`-th month of the trend, an earlier one: how many tasks its
+    book has in each category (`books`), and how many of them it `assigned`."""
+    out = Figures(assigned_in_month=assigned)
+    for category in Category:
+        setattr(out, _FIELD[category], books.get((k, category), 0))
     return out
 
 
@@ -254,10 +282,8 @@ def _by_unit(lines: Iterable[ReviewedTask]) -> dict[str, list[ReviewedTask]]:
 #: the statuses in which a task is in no book from then on: it is over, or never began
 _OUT_OF_BOOKS = frozenset({Status.COMPLETED.value, Status.CANCELLED.value, Status.DRAFT.value})
 _DONE = frozenset({Category.COMPLETED_ON_TIME, Category.COMPLETED_LATE})
-
-
-def _in_log_order(mark: Mark) -> tuple[datetime, int]:
-    return mark.at, mark.seq
+_BY_SPAN = itemgetter(0, 1)  # a step's task, its span
+_IN_LOG_ORDER = itemgetter(0, 1, 2)  # a mark's task, its time, its id
 
 
 def _categories(
@@ -273,23 +299,23 @@ def _categories(
     completed_at: datetime | None = None
     completed_on: date | None = None
     for snap, start, today in zip(snaps, starts, days, strict=True):
-        if snap is None or (snap.completed_at is not None and snap.completed_at < start):
+        if snap is None:
             out.append(None)
             continue
-        if snap.completed_at is not None and snap.completed_at != completed_at:
-            completed_at = snap.completed_at  # a task's completion is one instant: its day once
-            completed_on = calendar.local_date(completed_at)
-        on = completed_on if snap.completed_at is not None else None
-        out.append(category_on(snap.status, snap.deadline, on, today))
+        done = snap.completed_at
+        if done is None:
+            out.append(category_on(snap.status, snap.deadline, None, today))
+        elif done < start:
+            out.append(None)
+        else:
+            if done is not completed_at:  # a task's completion is one instant: its day once
+                completed_at, completed_on = done, calendar.local_date(done)
+            out.append(category_on(snap.status, snap.deadline, completed_on, today))
     return out
 
 
-def _assigned_between(task: TaskFacts, start: datetime, cutoff: datetime) -> bool:
-    return task.assigned_at is not None and start <= task.assigned_at < cutoff
-
-
 def _line(
-    task: TaskFacts,
+    task: TaskFactsRow,
     snap: Snapshot | None,
     category: Category,
     start: datetime,
@@ -299,29 +325,30 @@ def _line(
     """The task's line in the book of the month from `start` to `cutoff` (local day
     `today`), in which it stands in `category`."""
     assert snap is not None
+    task_id, unit, reference, number, title, owner, original, recurrence, assigned_at, _ = task
     days = level = 0
     if category is Category.IN_PROGRESS_OVERDUE:
         assert snap.deadline is not None
         days = (today - snap.deadline).days
         level = snap.escalation_level
     return ReviewedTask(
-        id=task.id,
-        unit=task.unit,
-        reference=task.reference,
-        number=task.number,
-        title=task.title,
-        owner=task.owner,
-        recurrence=task.recurrence,
+        id=task_id,
+        unit=unit,
+        reference=reference,
+        number=number,
+        title=title,
+        owner=owner,
+        recurrence=recurrence,
         status=snap.status,
         category=category,
         deadline=snap.deadline,
-        original_deadline=task.original_deadline,
+        original_deadline=original,
         extensions=snap.extensions,
-        assigned_at=task.assigned_at,
+        assigned_at=assigned_at,
         completed_at=snap.completed_at if category in _DONE else None,
         days_overdue=days,
         escalation_level=level,
-        assigned_in_month=_assigned_between(task, start, cutoff),
+        assigned_in_month=assigned_at is not None and start <= assigned_at < cutoff,
     )
 
 
@@ -376,13 +403,14 @@ def _assemble(
     """The review from its figures and its book's lines (in any order): the lines put
     in the book's order, the overdue and the due next month picked out of them."""
     next_month = month.next()
+    first, last = next_month.first_day, next_month.last_day
     lines.sort(key=lambda x: (x.unit, x.deadline is None, x.deadline or date.max, x.id))
     overdue = sorted(
         (x for x in lines if x.category is Category.IN_PROGRESS_OVERDUE),
         key=lambda x: (-x.days_overdue, x.unit, x.id),
     )
     due_next_month = sorted(
-        (x for x in lines if _due_in(x, next_month.first_day, next_month.last_day)),
+        (x for x in lines if _due_in(x, first, last)),
         key=lambda x: (x.deadline or date.max, x.unit, x.id),
     )
     return MonthlyReview(

@@ -5,20 +5,26 @@ in the database, and what comes out is a few rows per task (`ReviewLog`), which 
 domain turns into each task's state at each cut-off (`engine.domain.review_log`).
 
 All the queries run on the session's connection, so in one transaction: one snapshot.
+On PostgreSQL the transaction's `TimeZone` is UTC while they run, so the driver gives
+UTC instants as they are and the log's times are read without the `UTCDateTime`
+converter (some 220,000 of them for a big office's review); SQLite's naive UTC text
+still goes through it. The rows are handed over as plain tuples (see `TaskFactsRow`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
-from itertools import starmap
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import DateTime, and_, case, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement
 
 from engine.domain.lifecycle import Status
-from engine.domain.review_log import Mark, ReviewLog, Step, TaskFacts
+from engine.domain.review_log import MarkRow, ReviewLog, StepRow, TaskFactsRow
 from engine.store.tables import DirectiveRow, TaskEventRow, TaskRow
 
 _event = TaskEventRow.__table__.c  # type: ignore[attr-defined]
@@ -36,15 +42,37 @@ def read_review_log(
     before then, completed, cancelled or a draft, is in none of the books)."""
     if not cutoffs or list(cutoffs) != sorted(cutoffs):
         raise ValueError(f"cut-offs must be given in ascending order: {cutoffs}")
-    return ReviewLog(
-        cutoffs=tuple(cutoffs),
-        tasks=_tasks(session, cutoffs[-1], start, since),
-        steps=_steps(session, cutoffs),
-        marks=_marks(session, cutoffs[-1]),
-    )
+    with _utc_instants(session) as instant:
+        return ReviewLog(
+            cutoffs=tuple(cutoffs),
+            tasks=_tasks(session, instant, cutoffs[-1], start, since),
+            steps=_steps(session, instant, cutoffs),
+            marks=_marks(session, instant, cutoffs[-1]),
+        )
 
 
-def _tasks(session: Session, cutoff: datetime, start: datetime, since: datetime) -> list[TaskFacts]:
+_Instant = Callable[[ColumnElement[Any]], ColumnElement[Any]]
+
+
+@contextmanager
+def _utc_instants(session: Session) -> Iterator[_Instant]:
+    """How to select a time of the log: on PostgreSQL, with the transaction's `TimeZone`
+    UTC, as the driver gives it (aware, in UTC; the zone is set back as it was after the
+    reads, and after a failed one by the caller's rollback); on the other databases
+    through its column type's converter."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        yield lambda column: column
+        return
+    zone = connection.execute(text("SELECT current_setting('TimeZone')")).scalar_one()
+    connection.execute(text("SELECT set_config('TimeZone', 'UTC', true)"))
+    yield lambda column: type_coerce(column, DateTime(timezone=True))
+    connection.execute(text("SELECT set_config('TimeZone', :zone, true)"), {"zone": zone})
+
+
+def _tasks(
+    session: Session, instant: _Instant, cutoff: datetime, start: datetime, since: datetime
+) -> list[TaskFactsRow]:
     """Each task created before `cutoff`, with two things its log says before then: its
     first assignment, and how many extensions it requested from `start`.
 
@@ -58,7 +86,9 @@ def _tasks(session: Session, cutoff: datetime, start: datetime, since: datetime)
     by_task = (
         select(
             _event.task_id,
-            func.min(case((_event.to_status == Status.ASSIGNED.value, _event.at))).label("at"),
+            instant(func.min(case((_event.to_status == Status.ASSIGNED.value, _event.at)))).label(
+                "at"
+            ),
             func.count(
                 case(
                     (
@@ -79,7 +109,7 @@ def _tasks(session: Session, cutoff: datetime, start: datetime, since: datetime)
     query = (
         select(
             _task.id,
-            _task.lead_unit,
+            func.coalesce(_task.lead_unit, ""),
             _directive.reference,
             _task.number,
             _task.title,
@@ -93,15 +123,10 @@ def _tasks(session: Session, cutoff: datetime, start: datetime, since: datetime)
         .join(by_task, by_task.c.task_id == _task.id)
         .where(_task.created_at < cutoff)
     )
-    return [
-        TaskFacts(task_id, unit or "", reference, number, title, owner, original, recurrence,
-                  assigned_at, requested or 0)
-        for task_id, unit, reference, number, title, owner, original, recurrence, assigned_at,
-        requested in session.connection().execute(query).all()
-    ]  # fmt: skip
+    return _rows(session, query)
 
 
-def _steps(session: Session, cutoffs: Sequence[datetime]) -> list[Step]:
+def _steps(session: Session, instant: _Instant, cutoffs: Sequence[datetime]) -> list[StepRow]:
     """Each task's last event in each span between the cut-offs: the one with the latest
     time (then id) among its events of that span, by a window over the log."""
     span = case(
@@ -123,19 +148,19 @@ def _steps(session: Session, cutoffs: Sequence[datetime]) -> list[Step]:
         .where(_event.at < cutoffs[-1])
         .subquery()
     )
-    query = select(ranked.c.task_id, ranked.c.span, ranked.c.to_status, ranked.c.at).where(
+    query = select(ranked.c.task_id, ranked.c.span, ranked.c.to_status, instant(ranked.c.at)).where(
         ranked.c.n == 1
     )
-    return list(starmap(Step, session.connection().execute(query).all()))
+    return _rows(session, query)
 
 
-def _marks(session: Session, cutoff: datetime) -> list[Mark]:
+def _marks(session: Session, instant: _Instant, cutoff: datetime) -> list[MarkRow]:
     """The events before `cutoff` whose payload counts: approved extensions (a move from
     `extension_requested` to `in_progress` with a new deadline) and escalations (a move
     from a state to itself with a level)."""
     new_deadline = _event.payload["new_deadline"].as_string()
     level = _event.payload["escalation_level"].as_integer()
-    query = select(_event.task_id, _event.at, _event.id, new_deadline, level).where(
+    query = select(_event.task_id, instant(_event.at), _event.id, new_deadline, level).where(
         _event.at < cutoff,
         or_(
             and_(
@@ -147,9 +172,18 @@ def _marks(session: Session, cutoff: datetime) -> list[Mark]:
         or_(new_deadline.is_not(None), level.is_not(None)),
     )
     return [
-        Mark(task_id, at, seq, _date(deadline), level)
-        for task_id, at, seq, deadline, level in session.connection().execute(query).all()
+        (task_id, at, seq, _date(deadline), level)
+        for task_id, at, seq, deadline, level in _rows(session, query)
     ]
+
+
+def _rows(session: Session, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `query` as plain tuples (see `TaskFactsRow`), taken from the driver a
+    thousand at a time: held all at once, a big office's 220,000 rows of the database
+    library, which the garbage collector tracks, set off its full collections again and
+    again (a third of the read's time in Python, measured)."""
+    result = session.connection().execute(query)
+    return [tuple(row) for rows in result.partitions(1000) for row in rows]
 
 
 def _date(value: Any) -> date | None:
