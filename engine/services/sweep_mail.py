@@ -103,7 +103,13 @@ def plan_mail(
 
     stamp = now.isoformat()
     leaders = {a.lower() for a in (office.leader, office.leadership) if a}
-    told: list[int] = []  # the failed mail listed in a leader's digest
+    # the failed mail nobody was told of, read once, for every digest to a leader
+    failures = (
+        reads.unreported_failures(session)
+        if any(g == "escalation" and e.lower() in leaders for g, e in digests)
+        else []
+    )
+    undelivered = [_failed(row) for row in failures]
     for (group, email), digest in digests.items():
         items = [_item(views[d.task.id], d) for d in digest.items if d.task.id is not None]
         if group == "unit":
@@ -121,9 +127,7 @@ def plan_mail(
                 "undelivered": [],
             }
             if email.lower() in leaders:  # the leader, with the coordinator in copy
-                failures = reads.unreported_failures(session)
-                context["undelivered"] = [_failed(row) for row in failures]
-                told += [row.id for row in failures if row.id is not None]
+                context["undelivered"] = undelivered
         notice_ids = [d.notice_id for d in digest.items]
         key = f"{kind}:{email}:{stamp}:{min(notice_ids)}"
         values = notifier.outbox_row(
@@ -142,7 +146,7 @@ def plan_mail(
             {"id": outbox_id, "kind": values["kind"], "to": values["to_email"], "cc": values["cc"],
              "items": len(notice_ids), "subject": values["subject"]}
         )  # fmt: skip
-    outbox_claims.mark_reported(session, told, now)
+    outbox_claims.mark_reported(session, (row.id for row in failures if row.id), now)
     if links:  # each notice points at the mail that tells it, in one statement
         notices = NoticeRow.__table__  # type: ignore[attr-defined]
         session.connection().execute(
