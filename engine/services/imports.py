@@ -18,6 +18,7 @@ from engine.domain.recurrence import next_instance_on
 from engine.intake.readers import Located, read_directives, read_units
 from engine.intake.validate import DraftNote, validate_directives, validate_units
 from engine.services.convert import unit_from_row, unit_values
+from engine.store.sql import bulk_insert
 from engine.store.tables import (
     DirectiveRow,
     TaskCoordinatorRow,
@@ -202,27 +203,7 @@ def _store_directives(
 
 
 def _insert(connection: Connection, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows (every one with the same keys), in this transaction.
-
-    On PostgreSQL through psycopg they go as one COPY stream, each value first through
-    its column's own bind processing (UTC datetimes, JSON), as an INSERT would send it;
-    executemany sends one INSERT a row there, and a 100,000-row sheet took a median 32 s
-    that way against 24 s with COPY (bench/imports.py). Elsewhere, executemany.
-    """
-    table = _table(model)
-    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
-        connection.execute(insert(table), rows)
-        return
-    names = list(rows[0])
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in names]
-    quote = connection.dialect.identifier_preparer.quote
-    columns = ", ".join(quote(name) for name in names)
-    cursor: Any = connection.connection.cursor()  # psycopg's, in this transaction
-    with cursor, cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [row[n] if p is None else p(row[n]) for n, p in zip(names, processors, strict=True)]
-            )
+    bulk_insert(connection, _table(model), rows)
 
 
 def _table(model: type[SQLModel]) -> Table:
