@@ -265,14 +265,14 @@ def test_the_pdf_reads_in_vietnamese_with_its_diacritics(
 ) -> None:
     # a big office's PDF is made in a worker process: here both ways, on the same book
     monkeypatch.setattr(review_service, "PDF_WORKER_FROM", 0 if in_a_worker else 10**9)
-    workers: list[review_service._PdfWorker] = []
-    started = review_service._PdfWorker.__init__
+    workers: list[review_service._DocumentWorkers] = []
+    started = review_service._DocumentWorkers.__init__
 
-    def spy(self: review_service._PdfWorker, wanted: bool = True) -> None:
+    def spy(self: review_service._DocumentWorkers, wanted: bool = True) -> None:
         started(self, wanted)
         workers.append(self)
 
-    monkeypatch.setattr(review_service._PdfWorker, "__init__", spy)
+    monkeypatch.setattr(review_service._DocumentWorkers, "__init__", spy)
     made = make_monthly_report(december_book, "2025-12", lang="vi", out_dir=tmp_path / "out")
     assert [w.pool is not None for w in workers] == [in_a_worker]
     pdf = made.files.pdf

@@ -23,7 +23,7 @@ import pytest
 from engine.services import mail_builders
 from engine.services.delivery import deliver
 from engine.services.mail_builders import BUILD_IN_PROCESSES_FROM
-from engine.services.review import _PdfWorker
+from engine.services.review import _DocumentWorkers
 from engine.workers import start_method, start_pool
 from tests.conftest import make_app
 from tests.prefect_processes import ROOT, Pid, alive, descendants
@@ -96,7 +96,7 @@ def test_a_delivery_built_in_worker_processes_leaves_none_of_them_running(
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the PDF is made in-process")
 def test_the_reviews_pdf_worker_is_gone_once_closed() -> None:
     me, before, children_before = os.getpid(), alive(descendants(os.getpid())), _children()
-    worker = _PdfWorker()
+    worker = _DocumentWorkers()
     try:
         assert worker.pool is not None
         pdf = worker.pdf("<p>Báo cáo tháng 12/2025</p>")()

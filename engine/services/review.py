@@ -215,10 +215,6 @@ class _DocumentWorkers:
             stop_pool(pool)
 
 
-#: its name when it made the PDF only (tests/test_workers.py knows it by it)
-_PdfWorker = _DocumentWorkers
-
-
 def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
     """Make the HTML, the PDF and the annex of `month`, and write them into `out_dir`.
 
