@@ -23,7 +23,13 @@ from engine.extract.draft import eval_record
 from engine.intake.problems import ImportRefused
 from engine.intake.schema import parse_date
 from engine.services.convert import unit_from_row
-from engine.services.drafting import Drafted, draft_text, draft_yaml, file_calendar, units_from_file
+from engine.services.drafting import (
+    Drafted,
+    draft_file,
+    draft_yaml,
+    file_calendar,
+    units_from_file,
+)
 from engine.store import reads
 from engine.store.db import check_database
 
@@ -81,7 +87,10 @@ def stored_units() -> tuple[list[Unit], WorkingCalendar]:
 
 @directive_app.command("draft")
 def directive_draft(
-    file: Annotated[Path, typer.Argument(help="Văn bản kết luận (.txt, UTF-8)")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Văn bản kết luận: .docx, .pdf (có lớp chữ), .html, .txt (UTF-8/16)"),
+    ],
     meeting_date: Annotated[
         str | None, typer.Option("--meeting-date", help="Ngày họp, nếu văn bản không ghi")
     ] = None,
@@ -109,9 +118,7 @@ def directive_draft(
             directory, calendar = units_from_file(units), file_calendar(settings())
         else:
             directory, calendar = stored_units()
-        drafted = draft_text(
-            file.read_text(encoding="utf-8"), file.name, directory, calendar, given
-        )
+        drafted = draft_file(file, directory, calendar, given)
     except ImportRefused as exc:
         raise fail(exc.render(state.lang)) from exc
     except SetupError as exc:
@@ -165,7 +172,11 @@ def show(drafted: Drafted, out: Path) -> None:
             if task.kind == "ongoing_duty"
             else t("nhiệm vụ", "task")
         )
-        table.add_row(str(number), task.title, task.unit_code or task.unit_name or "—", when, kind)
+        reason = task.kind_reason.split(" / ")[0 if state.lang != "en" else -1]
+        table.add_row(
+            str(number), task.title, task.unit_code or task.unit_name or "—", when,
+            f"{kind} ({reason})" if reason else kind,
+        )  # fmt: skip
     console.print(table)
     console.print(
         t(

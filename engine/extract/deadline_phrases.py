@@ -240,6 +240,9 @@ _FOLLOWING = re.compile(
 #: words of a standing duty: ongoing, unless the instruction also sets a date
 _STANDING = re.compile(
     r"\b(?:thuong\s+xuyen|lien\s+tuc|lau\s+dai|on\s+a\s+regular\s+basis|regularly"
+    # periods dondoc has no recurrence for (weekly, half-yearly): a standing duty
+    r"|hang\s+tuan|moi\s+tuan|dinh\s+ky\s+(?:6|sau)\s+thang(?:\s+mot\s+lan)?|(?:6|sau)\s+thang\s+mot\s+lan"
+    r"|weekly|every\s+week|each\s+week|every\s+six\s+months|half-yearly|semi-annually"
     r"|continuously|constantly|at\s+all\s+times)\b"
 )
 

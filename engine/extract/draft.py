@@ -37,8 +37,20 @@ def _notes(task: DraftTask, lang: str) -> str:
             "Đơn vị chủ trì là đơn vị dự họp (văn bản không nêu riêng) / "
             "lead unit: the unit the meeting was held with."
         )
-    if task.kind == "ongoing_duty":
-        notes.append("Nhiệm vụ thường xuyên / an ongoing duty.")
+    kind = (
+        "Nhiệm vụ thường xuyên / an ongoing duty"
+        if task.kind == "ongoing_duty"
+        else ("Nhiệm vụ có sản phẩm / a task")
+    )
+    if task.kind_reason:
+        notes.append(f"{kind} — căn cứ / because: {task.kind_reason}.")
+    elif task.kind == "ongoing_duty":
+        notes.append(f"{kind}.")
+    if task.recurrence is not None and task.recurrence_reason:
+        notes.append(
+            f"Định kỳ / recurrence {task.recurrence.value} — căn cứ / because: "
+            f"{task.recurrence_reason}."
+        )
     notes.append("Dự thảo tự động từ văn bản, cần chuyên viên rà soát / drafted from the text.")
     return " ".join(notes)
 
@@ -95,6 +107,8 @@ def eval_record(extraction: Extraction) -> dict[str, Any]:
                 "deadline": t.deadline.isoformat() if t.deadline else None,
                 "recurring": t.recurrence.value if t.recurrence else None,
                 "kind": t.kind,
+                "kind_reason": t.kind_reason,
+                "recurrence_reason": t.recurrence_reason,
             }
             for t in extraction.tasks
         ]

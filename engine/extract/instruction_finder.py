@@ -8,26 +8,31 @@ units, title, deadline, recurrence and kind. How a report is read is told in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.model import Recurrence
 from engine.domain.vntext import fold, words
-from engine.extract.deadline_phrases import resolve
+from engine.extract.deadline_phrases import recurrence_in, resolve
+from engine.extract.draft_task import DraftTask
 from engine.extract.instruction_cues import (
     ADDRESSING,
+    CLOSING,
     CONCLUSION,
-    CONCRETE,
+    CONCLUSIONS_LIST,
     CONNECTIVE,
     CONTINUING,
-    EXHORTATION,
+    DONE,
+    FORECAST,
     LEADER_VERB,
     LIST_INTRO,
     LOCAL,
     LOCAL_WORD,
     MODAL,
     PASSIVE,
+    PAST_OPENING,
+    PERIODIC_TAIL,
     PRAISE,
     RECIPIENT,
     REPORT_START,
@@ -38,28 +43,14 @@ from engine.extract.instruction_cues import (
     Cue,
     acts,
     chunk_start,
+    kind_of,
     verb_initial,
 )
 from engine.extract.meeting import LEADER, default_addressee, issuer
 from engine.extract.sentences import Clause, Sentence, split_clauses, split_sentences
 from engine.extract.units import Mention, UnitDirectory
 
-
-@dataclass(frozen=True)
-class DraftTask:
-    start: int
-    end: int
-    quote: str
-    title: str
-    unit_code: str | None  # in the directory; None when not found there
-    unit_name: str  # the directory's name, or the words of the text
-    unit_stated: bool  # named in the instruction (not the meeting's default addressee)
-    coordinating: tuple[str, ...]  # directory codes
-    deadline: date | None
-    deadline_expression: str
-    recurrence: Recurrence | None
-    past: bool
-    kind: str  # "task" or "ongoing_duty"
+_PERIODIC = (Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.YEARLY)
 
 
 class InstructionFinder:
@@ -79,6 +70,7 @@ class InstructionFinder:
         self.on = on
         self.lang = lang
         self.announced = False  # the sentence read last announced a list of tasks
+        self.concluding = False  # the leader's conclusions have begun
         self.mentions = directory.find(text, lang)
         self.default = default_addressee(text, self.mentions)
         if self.default is not None and LOCAL.search(fold(self.default.text)):
@@ -137,7 +129,10 @@ class InstructionFinder:
             )
         for match in LEADER_VERB.finditer(body):
             at = clause.start + match.start()
-            if self._leader_in(chunk_start(self.text, clause, at), at):
+            # "Phó Thủ tướng giao Bộ …", or in a notice's items "Giao Sở Xây dựng …": the
+            # leader assigns, named or not
+            opening = not self.text[clause.start : at].strip() and not in_report
+            if opening or self._leader_in(chunk_start(self.text, clause, at), at):
                 candidates.append(Cue(at, clause.start + match.end(), True, False))
         for match in MODAL.finditer(body):
             candidates.append(
@@ -145,6 +140,8 @@ class InstructionFinder:
             )
         for match in WEAK.finditer(body):
             at = clause.start + match.start()
+            if FORECAST.match(body[match.start() :]):
+                continue  # "sẽ là thời điểm …", "will be heavy": the situation, not a task
             chunk = chunk_start(self.text, clause, at)
             subject = any(m.end <= at for m in self._mentions_in(chunk, at))
             if subject or (context and chunk == clause.start):
@@ -178,7 +175,16 @@ class InstructionFinder:
             if before:
                 return self._resolve_mention(before[-1])
         first = self._mentions_in(start, min(end, start + 60))
-        if cue is None and first and acts(self.text[first[0].end : end]):
+        # "phối hợp với Bộ Ngoại giao chuẩn bị …": a unit one works with is not the lead
+        partner = first and WITH.search(
+            fold(self.text[max(start, first[0].start - 30) : first[0].start])
+        )
+        if (
+            cue is None
+            and first
+            and not partner
+            and acts(self.text[self._subject_end(first) : end])
+        ):
             return self._resolve_mention(first[0])
         return None
 
@@ -226,14 +232,6 @@ class InstructionFinder:
         text = text.strip(" ,;:.")
         return text[:1].upper() + text[1:] if text else ""
 
-    def _kind(self, action: str, has_deadline: bool) -> str:
-        folded = " ".join(words(action))
-        if has_deadline:
-            return "task"
-        if EXHORTATION.search(folded):
-            return "ongoing_duty"
-        return "task" if CONCRETE.search(folded) else "ongoing_duty"
-
     def task(
         self, start: int, end: int, cue: Cue | None, inherited: Mention | None
     ) -> tuple[DraftTask, Mention | None]:
@@ -247,12 +245,30 @@ class InstructionFinder:
             expression = resolved.expression
         else:
             deadline, recurrence, past, expression = None, None, False, ""
-        action = self.text[cue.end if cue else start : end]
-        periodic = recurrence in (Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.YEARLY)
-        kind = self._kind(action, deadline is not None or periodic)
-        continuing = kind == "ongoing_duty" or CONTINUING.search(" ".join(words(action)))
-        if recurrence is None and deadline is None and continuing:
+        begin = cue.end if cue else start
+        # what is to be done, after its addressee ("yêu cầu Bộ Tư pháp | hoàn thiện …")
+        ahead = self._mentions_in(begin, min(end, begin + 160))
+        if ahead and not self.text[begin : ahead[0].start].strip(" ,"):
+            begin = ahead[0].end
+        action = self.text[begin:end]
+        _, every, _ = recurrence_in(quote)
+        periodic = every if recurrence in _PERIODIC else ""
+        dated = (expression or f"{deadline:%d/%m/%Y}") if deadline is not None else ""
+        kind, kind_reason = kind_of(action, dated, periodic)
+        if recurrence in _PERIODIC:
+            recurrence_reason = f"“{every}”"
+        elif recurrence is Recurrence.ONGOING:
+            recurrence_reason = f"“{every}” (nhiệm vụ thường xuyên / an ongoing duty)"
+        else:
+            recurrence_reason = ""
+        following = CONTINUING.search(" ".join(words(action)))
+        if recurrence is None and deadline is None and (kind == "ongoing_duty" or following):
             recurrence = Recurrence.ONGOING
+            recurrence_reason = (
+                "không thời hạn, là nhiệm vụ thường xuyên / no deadline: an ongoing duty"
+                if kind == "ongoing_duty"
+                else "theo dõi liên tục, không thời hạn / following a situation, no deadline"
+            )
         code = unit.code if unit else None
         name = unit.name if unit else ""
         task = DraftTask(
@@ -269,6 +285,8 @@ class InstructionFinder:
             recurrence=recurrence,
             past=past,
             kind=kind,
+            kind_reason=kind_reason,
+            recurrence_reason=recurrence_reason,
         )
         return task, unit
 
@@ -279,18 +297,26 @@ class InstructionFinder:
         in_report = False
         previous = False  # the sentence before was an instruction
         colon = False  # … and it ended announcing a list
+        self.concluding = False  # the leader's conclusions have begun
         for sentence in split_sentences(self.text):
             if sentence.caption:
                 continue
             if CONCLUSION.search(sentence.text):
                 in_report = False
+                self.concluding = True
             elif REPORT_START.search(sentence.text):
                 in_report = True
+                self.concluding = False
             self.announced = False
             found = self._sentence(sentence, in_report, previous, colon)
             out += [(t, False) for t in found]
-            previous = bool(found) or self.announced or (previous and colon and sentence.listed)
             ends_list = self.text[sentence.end : sentence.end + 1] == ":"
+            # "Bộ trưởng kết luận như sau:", "the Chairman concluded as follows:": the items
+            # below are the leader's own words, as after an instruction
+            opens = ends_list and not in_report and bool(CONCLUSIONS_LIST.search(sentence.text))
+            previous = (
+                bool(found) or self.announced or opens or (previous and colon and sentence.listed)
+            )
             colon = ends_list or (colon and sentence.listed)
         return out
 
@@ -303,11 +329,20 @@ class InstructionFinder:
         tasks: list[DraftTask] = []
         active = False
         unit: Mention | None = None
+        if CLOSING.search(sentence.text):
+            return tasks  # a notice's closing words: "thông báo để các đơn vị biết, thực hiện"
+        # in the conclusions, an item of a list that a unit leads is the leader's instruction
+        listed = self.concluding and sentence.listed and not in_report
+        # … and so is, in the conclusions, a sentence that a unit leads with a verb of
+        # the lists ("Sở Xây dựng báo cáo hằng tuần …"), not with any word
+        spoken = self.concluding and not in_report
         for clause in split_clauses(sentence, self.text):
             cue = self._cue(clause, in_report, context or active)
             if cue is not None:
                 after = self.text[cue.end : clause.end]
-                if LIST_INTRO.search(after) and len(words(after)) < 20:
+                # "… yêu cầu:" with nothing after the cue, or "một số nhiệm vụ sau:":
+                # the tasks are the items that follow
+                if not words(after) or (LIST_INTRO.search(after) and len(words(after)) < 20):
                     active = True
                     self.announced = True
                     unit = self._lead(clause.start, clause.end, cue) or unit
@@ -315,11 +350,23 @@ class InstructionFinder:
                 if PRAISE.search(self.text[clause.start : cue.start]) and not cue.addressing:
                     continue
                 start = self._start(clause, cue)
-                task, unit = self.task(start, clause.end, cue, unit)
+                cut = self._periodic_tail(start, clause.end)
+                task, unit = self.task(start, cut[0] if cut else clause.end, cue, unit)
                 tasks.append(task)
+                if cut:
+                    report, unit = self.task(cut[1], clause.end, None, unit)
+                    tasks.append(report)
                 active = True
-            elif (active or context or self._unit_led(clause, previous and not in_report)) and (
-                verb_initial(clause.text) or self._unit_led(clause, True)
+            elif (
+                (
+                    active
+                    or context
+                    or self._unit_led(clause, (previous or listed) and not in_report)
+                    or self._unit_led(clause, spoken, strict=True)
+                )
+                and (verb_initial(clause.text) or self._unit_led(clause, True))
+                and not self._told_as_done(clause)
+                and not PAST_OPENING.match(clause.text)
             ):
                 task, unit = self.task(clause.start, clause.end, None, unit)
                 tasks.append(task)
@@ -329,15 +376,50 @@ class InstructionFinder:
                 tasks[-1] = self._extend(last, clause.end, unit)
         return tasks
 
-    def _unit_led(self, clause: Clause, allowed: bool) -> bool:
+    def _periodic_tail(self, start: int, end: int) -> tuple[int, int] | None:
+        """Where a dated task's periodic report begins ("… before the end of the second
+        quarter and report progress every month"): a task has a deadline or a
+        recurrence, not both, so the report is a task of its own."""
+        if self.on is None:
+            return None
+        body = self.text[start:end]
+        for match in PERIODIC_TAIL.finditer(body):
+            head, tail = body[: match.start()], body[match.end() :]
+            periodic = recurrence_in(tail)[0] in _PERIODIC
+            if periodic and resolve(head, self.on, self.calendar).deadline is not None:
+                return start + match.start(), start + match.end()
+        return None
+
+    def _unit_led(self, clause: Clause, allowed: bool, strict: bool = False) -> bool:
         """A clause that opens with a unit and goes on with a verb ("Văn phòng Chủ tịch
         nước phối hợp với …"): in the conclusions, right after an instruction, it is one."""
         if not allowed:
             return False
         first = self._mentions_in(clause.start, clause.end)
-        if not first or first[0].start != clause.start:
+        lead_in = self.text[clause.start : first[0].start].strip().lower() if first else "-"
+        if lead_in not in ("", "the"):
             return False
-        return acts(self.text[first[0].end : clause.end])
+        return acts(self.text[self._subject_end(first) : clause.end], strict)
+
+    def _told_as_done(self, clause: Clause) -> bool:
+        """Whether the clause tells what was done or is under way, after its subject if
+        it opens with one ("tỉnh đã tổ chức thành công …", "đã hoàn thành …")."""
+        if DONE.match(clause.text):
+            return True
+        first = self._mentions_in(clause.start, clause.end)
+        if not first or self.text[clause.start : first[0].start].strip().lower() not in ("", "the"):
+            return False
+        return bool(DONE.match(self.text[self._subject_end(first) : clause.end]))
+
+    def _subject_end(self, mentions: list[Mention]) -> int:
+        """Where a subject of several bodies ends: "Văn phòng HĐND và UBND huyện rà soát
+        …", "Bộ Tư pháp, Bộ Công an phối hợp …" (the first of them leads)."""
+        end = mentions[0].end
+        for other in mentions[1:]:
+            if not re.fullmatch(r"\s*(?:,|và|and)\s*(?:the\s+)?", self.text[end : other.start]):
+                break
+            end = other.end
+        return end
 
     def _extend(self, task: DraftTask, end: int, unit: Mention | None) -> DraftTask:
         """The task with a clause that belongs to it ("…; trong đó …") added."""
@@ -350,4 +432,7 @@ class InstructionFinder:
             deadline_expression=longer.deadline_expression,
             past=longer.past,
             recurrence=longer.recurrence if longer.deadline else task.recurrence,
+            recurrence_reason=longer.recurrence_reason
+            if longer.deadline
+            else task.recurrence_reason,
         )

@@ -71,6 +71,18 @@ def meeting_date(text: str) -> MeetingDate:
     match = re.search(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d\d)", head)
     if match and (day := _safe(int(match[3]), int(match[2]), int(match[1]))):
         return MeetingDate(day, f"dòng ngày ở đầu văn bản / dated header: {match[0]}")
+    names = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
+    # "Hanoi, 12 February 2026" (a dated header), "On 11 February 2026, …": day first
+    dated = re.search(
+        rf"^\s*[a-z][a-z .'-]{{1,30}},\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({names})\.?,?\s+((?:19|20)\d\d)\b",
+        head,
+        re.M,
+    ) or re.search(
+        rf"\bon\s+(?:the\s+(?:morning|afternoon|evening)\s+of\s+)?(?:\w+day,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({names})\.?,?\s+((?:19|20)\d\d)\b",
+        fold(text[:1500]),
+    )
+    if dated and (day := _safe(int(dated[3]), _EN_MONTHS[dated[2]], int(dated[1]))):
+        return MeetingDate(day, f"dated header or opening words: {dated[0].strip()}")
     opening = re.search(
         r"(?:^|[.\n]\s*)(?:sang|chieu|toi|trua|ngay|hom\s+nay)\s+(?:nay\s+)?(?:\(?\w+\)?\s+)?"
         r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*((?:19|20)\d\d))?(?!\d)",
@@ -147,8 +159,12 @@ def default_addressee(text: str, mentions: list[Mention]) -> Mention | None:
     meeting with the Office of the President"), else the unit named most often."""
     named = [m for m in mentions if not (m.generic and m.code is None)]
     for index, mention in enumerate(named):
-        before = fold(text[max(0, mention.start - 12) : mention.start])
-        if re.search(r"\b(?:voi|with)\s+(?:the\s+)?$", before):
+        before = fold(text[max(0, mention.start - 40) : mention.start])
+        if re.search(
+            r"\b(?:phoi hop|cung|coordinat\w*|together)\s+(?:voi|with)\s+(?:the\s+)?$", before
+        ):
+            continue  # "phối hợp với Bộ Công an": a partner in a task, not the meeting's host
+        if re.search(r"\b(?:voi|with)\s+(?:the\s+)?$|\bvoi\s+cac\s+[^.;]{0,25}\bthuoc\s+$", before):
             # "với Ban Thường vụ Tỉnh ủy, UBND tỉnh …", "with the Standing Board of the
             # Provincial Party Committee and the provincial People's Committee": the
             # instructions go to the government body the party body is listed with

@@ -6,7 +6,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
-_LIST_MARKER = re.compile(r"^\s*(?:[-+•*–]\s+|\(?[0-9]{1,2}[.)]\s+|\(?[a-zđ][.)]\s+)")
+_LIST_MARKER = re.compile(
+    r"^\s*(?:[-+•*–]\s+|\(?[0-9]{1,2}[.)]\s+|\(?[a-zđ][.)]\s+|[IVX]{1,4}[.)]\s+)"
+)
 #: an item of a list written out in words ("Một là, …", "Thứ hai, …", "Firstly, …"):
 #: the marker is left out of the sentence
 _WORD_MARKER = re.compile(
@@ -56,8 +58,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _breaks(line: str) -> list[int]:
     """Positions (after the punctuation) where a sentence ends inside one line."""
     out = []
+    marker = _LIST_MARKER.match(line)
     for match in _END.finditer(line):
         end = match.end()
+        if marker and end <= marker.end():
+            continue  # "1. Đánh giá chung": the item's number, not a sentence of its own
         rest = line[end:]
         nxt = rest.lstrip()
         if not nxt:
@@ -91,15 +96,17 @@ def split_sentences(text: str) -> list[Sentence]:
             start, end = _strip(text, line_start + a, line_start + b)
             if end > start:
                 pieces.append((start, end, text[line_start + a : line_start + b].rstrip()))
-        marker = _WORD_MARKER.match(line)
+        marker = _WORD_MARKER.match(line) or _LIST_MARKER.match(line)
         if marker and pieces and pieces[0][0] < line_start + marker.end() < pieces[0][1]:
+            # "1. ", "a) ", "Thứ hai, ": the item's number is not part of what it says
             pieces[0] = (line_start + marker.end(), *pieces[0][1:])
-        listed_line = bool(_LIST_MARKER.match(line) or marker)
+        listed_line = bool(marker)
         for start, end, raw in pieces:
             body = text[start:end]
             terminated = bool(re.search(r"[.!?…:][\"'”)\]]*$", raw))
+            # a numbered heading ("1. Đánh giá chung", "II. Nhiệm vụ") reads like a caption
             caption = bool(_CAPTION_MARK.search(body)) or (
-                len(pieces) == 1 and not terminated and not listed_line
+                len(pieces) == 1 and not terminated and (not listed_line or len(body.split()) <= 3)
             )
             out.append(Sentence(start, end, body, caption, listed_line))
     return out

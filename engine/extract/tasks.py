@@ -22,9 +22,19 @@ How a report is read:
 6. Work-style exhortations (nâng cao chất lượng, phát huy tinh thần, đổi mới tư duy …)
    without a concrete product are ongoing duties.
 7. A lede that repeats an instruction of the body is one task, not two.
+8. In a numbered notice, after "kết luận như sau:" / "concluded as follows:" (or a cue
+   with nothing after it: "yêu cầu:"), each item a unit leads is an instruction even
+   without a cue word; in the conclusions, so is a sentence a unit leads with a verb.
+9. Not instructions: what was done or is under way, told as a fact (đã, vừa, đang;
+   has, was, completed …: another body's decision, a reorganisation carried out), a
+   clause opening on a past period ("Thời gian qua, …đã"), a forecast or the situation
+   ("sẽ là", "will be heavy", "đòi hỏi sự …"), praise, and a notice's closing words
+   ("thông báo để các đơn vị biết, thực hiện").
+10. A periodic report joined to a dated task ("… by June and report every month") is a
+   task of its own. Each task says which cue decided its kind and its recurrence.
 
 The cue words and clause tests are in `engine.extract.instruction_cues`; the walk over
-sentences and clauses (points 2 to 6) is `engine.extract.instruction_finder`.
+sentences and clauses (points 2 to 6, 8 to 10) is `engine.extract.instruction_finder`.
 """
 
 from __future__ import annotations
@@ -34,7 +44,8 @@ from datetime import date
 
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.vntext import words
-from engine.extract.instruction_finder import DraftTask, InstructionFinder
+from engine.extract.draft_task import DraftTask
+from engine.extract.instruction_finder import InstructionFinder
 from engine.extract.meeting import MeetingDate, issuer, language, meeting_date
 from engine.extract.units import Mention, UnitDirectory
 

@@ -15,6 +15,7 @@ from engine.calendar_file import build_calendar, read_calendar_file
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.model import Unit
 from engine.domain.vntext import nfc
+from engine.extract.documents import read_document
 from engine.extract.draft import directive_record
 from engine.extract.tasks import Extraction, extract
 from engine.extract.units import UnitDirectory
@@ -60,6 +61,15 @@ def draft_text(
     return Drafted(
         extraction, directive_record(extraction, text, source_name, issued_on), issued_on
     )
+
+
+def draft_file(
+    path: Path, units: list[Unit], calendar: WorkingCalendar, meeting_date: date | None
+) -> Drafted:
+    """Draft from a file as offices receive it (.docx, PDF with text, .html, .txt in
+    UTF-8 or UTF-16); a file that cannot be read raises `DocumentRefused` (a ValueError)
+    naming it."""
+    return draft_text(read_document(path).text, path.name, units, calendar, meeting_date)
 
 
 def draft_yaml(record: dict[str, Any]) -> str:
