@@ -14,6 +14,7 @@ import signal
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -26,11 +27,14 @@ from engine.services.deps import Deps
 from engine.services.review import MonthlyReport, make_monthly_report
 from engine.services.sweep import SweepReport, sweep
 from engine.store.db import shown_url
+from engine.store.runs import last_runs, record_run
 
 log = logging.getLogger("dondoc.serve")
 
 SWEEP_JOB = "dondoc-sweep-and-deliver"
 REVIEW_JOB = "dondoc-monthly-review"
+MISSED_REVIEW_JOB = "dondoc-missed-monthly-review"
+REVIEW_HOUR = 7  # on the 1st, in the office's zone
 
 
 def run_cycle(deps: Deps) -> tuple[SweepReport, DeliveryReport]:
@@ -41,11 +45,39 @@ def run_cycle(deps: Deps) -> tuple[SweepReport, DeliveryReport]:
 
 def run_monthly_review(deps: Deps) -> MonthlyReport:
     """The review of the month before now, into the report folder, with the leaders'
-    mail planned under the month's key: a second run in the month mails no one again."""
+    mail planned under the month's key: a second run in the month mails no one again.
+    The month made is recorded (`service_run`, kind "review") for `run_missed_review`."""
     settings = deps.settings
-    return make_monthly_report(
-        deps, None, lang=settings.lang, out_dir=settings.report_dir, now=deps.clock.now()
+    now = deps.clock.now()
+    report = make_monthly_report(
+        deps, None, lang=settings.lang, out_dir=settings.report_dir, now=now
     )
+    with deps.session() as session:
+        record_run(session, "review", now, {"month": report.review.month.iso})
+        session.commit()
+    return report
+
+
+def missed_review_month(deps: Deps) -> str | None:
+    """The month ("2026-01") whose review the 07:00-on-the-1st run should have made by now
+    and has not (none made, or an earlier month's last); None when none is missing."""
+    now = deps.clock.now().astimezone(ZoneInfo(deps.settings.timezone))
+    if now.day == 1 and now.hour < REVIEW_HOUR:
+        return None  # the 1st before 07:00: the scheduled run is still to come
+    year, month = (now.year, now.month - 1) if now.month > 1 else (now.year - 1, 12)
+    due = f"{year:04d}-{month:02d}"
+    with deps.session() as session:
+        last = last_runs(session).get("review")
+    made = str(last.summary.get("month", "")) if last else ""
+    return None if made >= due else due
+
+
+def run_missed_review(deps: Deps) -> MonthlyReport | None:
+    """At start-up: the month's review the scheduler missed while the server was down (it
+    was started after 07:00 on the 1st), made once; None when nothing was missed."""
+    if missed_review_month(deps) is None:
+        return None
+    return run_monthly_review(deps)
 
 
 def log_cycle(planned: SweepReport, delivered: DeliveryReport) -> None:
@@ -129,10 +161,27 @@ def build_scheduler(
 
     scheduler.add_job(
         review,
-        CronTrigger(day=1, hour=7, minute=0, timezone=app.settings.timezone),
+        CronTrigger(day=1, hour=REVIEW_HOUR, minute=0, timezone=app.settings.timezone),
         id=REVIEW_JOB,
         name="monthly review",
         **ONE_AT_A_TIME,
+    )
+
+    def missed() -> None:
+        try:
+            made = run_missed_review(app.deps())
+        except Exception:  # keep serving; a coordinator can make it with `dondoc report`
+            log.exception("the missed monthly review failed")
+            return
+        if made is not None:
+            on_review(made)
+
+    scheduler.add_job(  # once at start-up: the review missed while down, if any
+        missed,
+        id=MISSED_REVIEW_JOB,
+        name="missed monthly review",
+        **ONE_AT_A_TIME,
+        next_run_time=SystemClock().now(),
     )
     return scheduler
 

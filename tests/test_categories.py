@@ -139,6 +139,21 @@ CASES = [
     Case("draft without a deadline", S.DRAFT, None, at(2026, 3, 2), on(None)),
     Case("cancelled with a past deadline", S.CANCELLED, date(2026, 1, 5), at(2026, 3, 2),
          on(None)),
+    # -- the side roads: counted apart, never overdue while they wait ------------------
+    Case("paused, deadline weeks away", S.PAUSED, date(2026, 3, 31), at(2026, 3, 2),
+         on(C.PAUSED)),
+    Case("paused, deadline tomorrow is not due soon", S.PAUSED, date(2026, 3, 3),
+         at(2026, 3, 2), on(C.PAUSED)),
+    Case("paused, deadline long passed is not overdue", S.PAUSED, date(2026, 1, 5),
+         at(2026, 3, 2), on(C.PAUSED)),
+    Case("paused ongoing duty", S.PAUSED, None, at(2026, 3, 2), on(C.PAUSED)),
+    Case("declined, deadline ahead", S.DECLINED, date(2026, 3, 31), at(2026, 3, 2),
+         on(C.DECLINED)),
+    Case("declined, deadline passed is not overdue", S.DECLINED, date(2026, 2, 12),
+         at(2026, 2, 25), on(C.DECLINED)),
+    Case("declined at 00:30 local after the deadline", S.DECLINED, date(2026, 3, 12),
+         datetime(2026, 3, 12, 17, 30, tzinfo=UTC), on(C.DECLINED)),
+    Case("declined ongoing duty", S.DECLINED, None, at(2026, 3, 2), on(C.DECLINED)),
 ]
 # fmt: on
 
@@ -161,6 +176,19 @@ def test_every_open_state_gets_a_category() -> None:
     for status in OPEN_STATES:
         got = standing(status, date(2026, 3, 12), None, at(2026, 3, 16), small_calendar())
         assert got.category is Category.IN_PROGRESS_OVERDUE, status
+
+
+@pytest.mark.parametrize("status", [S.PAUSED, S.DECLINED], ids=str)
+@pytest.mark.parametrize(
+    "now",
+    [at(2026, 2, 11), at(2026, 2, 12, 23, 59), at(2026, 2, 13), at(2026, 2, 18), at(2027, 1, 4)],
+    ids=lambda d: d.isoformat(),
+)
+def test_a_side_road_task_keeps_its_category_at_any_instant(status: Status, now: datetime) -> None:
+    got = standing(status, date(2026, 2, 12), None, now, small_calendar())
+
+    assert got.category is Category(status.value)
+    assert (got.overdue, got.due_soon, got.working_days_overdue) == (False, False, 0)
 
 
 def test_due_soon_threshold_is_three_working_days() -> None:

@@ -103,7 +103,33 @@ def test_regenerating_the_template_gives_the_shipped_header_guide_and_example(
 
     write_template(fresh)
 
-    for sheet in (SHEET, GUIDE_SHEET):
+    for sheet in (SHEET, GUIDE_SHEET, "Vắng mặt"):
         assert cells(fresh, sheet) == cells(TEMPLATE, sheet), (
             f"sheet {sheet!r} has drifted: run write_template({str(TEMPLATE)!r})"
         )
+
+
+def test_the_template_has_an_absences_sheet_and_its_rows_are_recorded(
+    dondoc: Any, tmp_path: Path
+) -> None:
+    """Who is away and who acts for them, in the «Vắng mặt» sheet (issue 16)."""
+    from engine.intake.excel import ABSENCE_COLUMNS, ABSENCE_SHEET
+
+    book = load_workbook(TEMPLATE)
+    assert [c.value for c in book[ABSENCE_SHEET][1]] == [
+        f"{vi} ({key})" for key, vi in ABSENCE_COLUMNS
+    ]
+    filled = tmp_path / "with_absence.xlsx"
+    book[ABSENCE_SHEET].append(
+        ["th@example.vn", "04/12/2025", "10/12/2025", "Phó TH", "Phó Vụ trưởng",
+         "pho.th@example.vn", "Đi công tác"]
+    )  # fmt: skip
+    book.save(filled)
+    dondoc("init")
+    units = (unit("VPCTN-TH"), unit("VPCTN-PL"), unit("VPCTN-DN"))  # the example row's
+    dondoc("units", "import", str(units_file(tmp_path, *units)))
+    out = dondoc("directive", "import", str(filled))
+    assert "Đã ghi 1 kỳ vắng mặt" in out
+    listed = dondoc("units", "absences", "--on", "04/12/2025")
+    assert "pho.th@example.vn" in listed
+    assert "Đi công tác" in listed

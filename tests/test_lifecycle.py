@@ -8,7 +8,10 @@ import pytest
 
 from engine.domain.errors import DomainError, IllegalTransition
 from engine.domain.lifecycle import (
+    DECLINABLE,
     OPEN_STATES,
+    PAUSABLE,
+    SIDE_ROADS,
     TERMINAL_STATES,
     TRANSITIONS,
     Status,
@@ -38,9 +41,21 @@ LEGAL_MOVES = [
     (S.RETURNED, S.CANCELLED),
     (S.EXTENSION_REQUESTED, S.IN_PROGRESS),
     (S.EXTENSION_REQUESTED, S.CANCELLED),
+    # the side roads (issue 16): paused by the authority, resumed to go on with the work
+    (S.ASSIGNED, S.PAUSED),
+    (S.IN_PROGRESS, S.PAUSED),
+    (S.RETURNED, S.PAUSED),
+    (S.PAUSED, S.IN_PROGRESS),
+    (S.PAUSED, S.CANCELLED),
+    # declined by the lead unit; reassigned, or returned to it with an answer
+    (S.ASSIGNED, S.DECLINED),
+    (S.IN_PROGRESS, S.DECLINED),
+    (S.DECLINED, S.ASSIGNED),
+    (S.DECLINED, S.IN_PROGRESS),
+    (S.DECLINED, S.CANCELLED),
 ]
 
-#: every other pair of states, staying put included (64 pairs in all, 18 legal)
+#: every other pair of states, staying put included (100 pairs in all, 28 legal)
 ILLEGAL_MOVES = [move for move in product(Status, Status) if move not in LEGAL_MOVES]
 
 
@@ -49,7 +64,7 @@ def _move_id(move: tuple[Status, Status]) -> str:
 
 
 def test_the_table_is_the_designed_one_and_nothing_more() -> None:
-    assert len(ILLEGAL_MOVES) == 46
+    assert len(ILLEGAL_MOVES) == 72
     table = {(source, target) for source, targets in TRANSITIONS.items() for target in targets}
     assert table == set(LEGAL_MOVES)
 
@@ -123,10 +138,39 @@ def test_every_status_but_draft_can_be_reached() -> None:
     assert reachable == set(Status) - {S.DRAFT}
 
 
-@pytest.mark.parametrize("status", sorted(OPEN_STATES | {S.DRAFT}), ids=str)
+@pytest.mark.parametrize("status", sorted(OPEN_STATES | SIDE_ROADS | {S.DRAFT}), ids=str)
 def test_every_non_terminal_state_can_be_cancelled(status: Status) -> None:
     assert can_move(status, S.CANCELLED)
 
 
-def test_open_states_are_those_after_assignment_and_before_an_end() -> None:
-    assert set(Status) - {S.DRAFT} - TERMINAL_STATES == OPEN_STATES
+def test_open_states_are_those_after_assignment_and_before_an_end_off_the_side_roads() -> None:
+    assert set(Status) - {S.DRAFT} - TERMINAL_STATES - SIDE_ROADS == OPEN_STATES
+
+
+def test_a_paused_or_declined_task_is_not_open_so_nothing_reminds_or_escalates() -> None:
+    assert not (SIDE_ROADS & OPEN_STATES)
+    assert not (SIDE_ROADS & TERMINAL_STATES)
+
+
+@pytest.mark.parametrize("status", sorted(PAUSABLE), ids=str)
+def test_a_task_under_way_can_be_paused_and_resumes_in_progress(status: Status) -> None:
+    assert can_move(status, S.PAUSED)
+    assert TRANSITIONS[S.PAUSED] == {S.IN_PROGRESS, S.CANCELLED}
+
+
+@pytest.mark.parametrize("status", sorted(set(Status) - PAUSABLE), ids=str)
+def test_only_a_task_under_way_can_be_paused(status: Status) -> None:
+    assert not can_move(status, S.PAUSED)
+
+
+@pytest.mark.parametrize("status", sorted(set(Status) - DECLINABLE), ids=str)
+def test_only_a_task_assigned_or_under_way_can_be_declined(status: Status) -> None:
+    assert not can_move(status, S.DECLINED)
+
+
+def test_a_declined_task_is_reassigned_or_returned_never_submitted_or_completed() -> None:
+    assert TRANSITIONS[S.DECLINED] == {S.ASSIGNED, S.IN_PROGRESS, S.CANCELLED}
+    with pytest.raises(IllegalTransition):
+        check_move(S.DECLINED, S.SUBMITTED)
+    with pytest.raises(IllegalTransition):
+        check_move(S.PAUSED, S.SUBMITTED)

@@ -34,7 +34,7 @@ from sqlmodel import col, func, select
 from engine.calendar_file import build_calendar, read_calendar_file
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.errors import DomainError
-from engine.domain.lifecycle import TRANSITIONS, Status
+from engine.domain.lifecycle import DECLINABLE, PAUSABLE, SIDE_ROADS, TRANSITIONS, Status
 from engine.extract.deadline_phrases import find_deadlines, recurrence_in, resolve
 from engine.intake.problems import ImportRefused
 from engine.services import imports, tasks
@@ -122,10 +122,21 @@ def test_the_deadline_cut_off_is_the_first_instant_of_the_next_local_day(
 #: how many tasks the lifecycle property draws from (one per example)
 LIFECYCLE_TASKS = 70
 
+#: the side roads' services and the states each may be taken from (issue 16)
+SIDE_MOVES = {
+    "pause": PAUSABLE,
+    "resume": frozenset({Status.PAUSED}),
+    "decline": DECLINABLE,
+    "reassign": frozenset({Status.DECLINED}),
+    "return": frozenset({Status.DECLINED}),
+}
+
+
 moves = st.lists(
     st.one_of(
         st.tuples(st.just("move"), st.sampled_from(list(Status))),
         st.tuples(st.just("extend"), st.booleans()),
+        st.tuples(st.just("side"), st.sampled_from(sorted(SIDE_MOVES))),
     ),
     min_size=1,
     max_size=8,
@@ -146,6 +157,22 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Deps, Itera
         ids = list(session.exec(select(TaskRow.id).order_by(col(TaskRow.id))).all())
     yield app, iter(i for i in ids if i is not None)
     app.engine.dispose()
+
+
+def _side(app: Deps, session: Any, task_id: int, move: str, at: datetime) -> None:
+    common = {"at": at, "actor": "cv", "reason": "r"}
+    if move == "pause":
+        tasks.pause(session, task_id, **common)
+    elif move == "resume":
+        tasks.resume(session, task_id, calendar=app.calendar, **common)
+    elif move == "decline":
+        tasks.decline(session, task_id, **common)
+    elif move == "return":
+        tasks.return_to_unit(session, task_id, calendar=app.calendar, **common)
+    else:
+        lead = tasks.get_task(session, task_id).lead_unit
+        tasks.reassign(session, task_id, to_unit="PL" if lead == "TH" else "TH",
+                       calendar=app.calendar, **common)  # fmt: skip
 
 
 def _stored(app: Deps, task_id: int) -> tuple[str, list[TaskEventRow]]:
@@ -173,7 +200,9 @@ def test_any_sequence_of_moves_leaves_a_log_that_replays_to_the_stored_status(
         at = T0 + timedelta(minutes=next(minute))
         with app.session() as session:
             try:
-                if action == "move":
+                if action == "side":
+                    _side(app, session, task_id, argument, at)
+                elif action == "move":
                     tasks.change_status(
                         session,
                         task_id,
@@ -184,7 +213,9 @@ def test_any_sequence_of_moves_leaves_a_log_that_replays_to_the_stored_status(
                         calendar=app.calendar,
                     )
                 else:
-                    until = None if not argument else date(2026, 1, 1) + timedelta(days=len(logged))
+                    # a working day (a day off would end on the next one), later each time
+                    later = app.calendar.add_working_days(date(2026, 1, 1), len(logged) + 1)
+                    until = later if argument else None
                     tasks.extend(
                         session, task_id, until=until, reason="r", at=at, actor="cv",
                         refuse=not argument, calendar=app.calendar,
@@ -193,8 +224,13 @@ def test_any_sequence_of_moves_leaves_a_log_that_replays_to_the_stored_status(
             except DomainError:
                 refused = True
         after, log = _stored(app, task_id)
-        if action == "move":
-            assert refused == (argument not in TRANSITIONS[Status(before)])
+        if action == "side":
+            assert refused == (Status(before) not in SIDE_MOVES[argument])
+        elif action == "move":  # a plain change neither takes nor leaves a side road
+            side = argument in SIDE_ROADS or (
+                Status(before) in SIDE_ROADS and argument is not Status.CANCELLED
+            )
+            assert refused == (argument not in TRANSITIONS[Status(before)] or side)
         else:  # a decision needs a request, which only these states may make
             may_ask = Status.EXTENSION_REQUESTED in TRANSITIONS[Status(before)]
             assert refused == (before != Status.EXTENSION_REQUESTED and not may_ask)

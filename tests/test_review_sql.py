@@ -109,10 +109,25 @@ def a_life(rng: random.Random, deadline: date | None) -> list[tuple[str, dict[st
             life += [("extension_requested", {}), ("in_progress", approved)]
         elif roll < 0.5:
             life += [("extension_requested", {}), ("in_progress", {"decision": "refused"})]
-        elif roll < 0.75:
+        elif roll < 0.7:
             life.append(("=", {"escalation_level": rng.randrange(1, 4), "deadline": None}))
-        else:
+        elif roll < 0.8:
             life += [("submitted", {}), ("returned", {}), ("in_progress", {})]
+        elif roll < 0.9:  # paused, and resumed with the deadline moved on (not an extension)
+            life.append(("paused", {"kind": "paused"}))
+            if rng.random() < 0.7:
+                resumed: dict[str, Any] = {"kind": "resumed"}
+                if deadline is not None:
+                    deadline = deadline + timedelta(days=rng.randrange(1, 20))
+                    resumed["new_deadline"] = deadline.isoformat()
+                life.append(("in_progress", resumed))
+        else:  # declined, then reassigned or returned to the unit (or left waiting)
+            life.append(("declined", {"kind": "declined"}))
+            roll = rng.random()
+            if roll < 0.4:
+                life.append(("assigned", {"kind": "reassigned"}))
+            elif roll < 0.7:
+                life.append(("in_progress", {"kind": "returned_to_unit"}))
     end = rng.random()
     if end < 0.55:
         life += [("submitted", {}), ("completed", {})]
@@ -189,7 +204,8 @@ def as_it_stood(
             completed_at = e.at
         if counts(e) and e.payload.get("new_deadline"):
             new = date.fromisoformat(e.payload["new_deadline"])
-            extensions.append((deadline, new))
+            if e.from_status == "extension_requested":  # a pause's end is not an extension
+                extensions.append((deadline, new))
             deadline, level = new, 0
         if counts(e) and e.payload.get("escalation_level"):
             level = max(level, e.payload["escalation_level"])
@@ -214,9 +230,10 @@ def as_it_stood(
 
 
 def counts(e: TaskEventRow) -> bool:
-    """An event whose payload the review reads: an extension's decision, an escalation."""
+    """An event whose payload the review reads: an extension's decision, a deadline moved
+    off a side road (a pause's end), an escalation."""
     decision = (e.from_status, e.to_status) == ("extension_requested", "in_progress")
-    return decision or e.from_status == e.to_status
+    return decision or e.from_status in ("paused", "declined") or e.from_status == e.to_status
 
 
 def figures(lines: Sequence[ReviewedTask]) -> Figures:
@@ -229,6 +246,8 @@ def figures(lines: Sequence[ReviewedTask]) -> Figures:
         in_progress_within_deadline=n[Category.IN_PROGRESS_WITHIN_DEADLINE],
         in_progress_overdue=n[Category.IN_PROGRESS_OVERDUE],
         ongoing=n[Category.ONGOING],
+        paused=n[Category.PAUSED],
+        declined=n[Category.DECLINED],
     )
 
 
@@ -277,7 +296,10 @@ def replayed_review(app: Deps, month: Month) -> MonthlyReview:
             e.task_id in ids and e.to_status == "extension_requested" for e in in_month
         )
         out.extensions_granted = sum(
-            e.task_id in ids and counts(e) and bool(e.payload.get("new_deadline")) for e in in_month
+            e.task_id in ids
+            and e.from_status == "extension_requested"
+            and bool(e.payload.get("new_deadline"))
+            for e in in_month
         )
         return out
 

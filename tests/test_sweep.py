@@ -152,7 +152,8 @@ PLANNED_BY_PRIORITY = {
         date(2026, 1, 15): [("overdue", 8)],
         date(2026, 1, 16): [("overdue", 9), ("escalation", 2)],  # 10 overdue
     },
-    # urgent: 3, 1 days before; overdue every working day; ladder at 1, 3, 5 overdue
+    # urgent: 3, 1 days before; overdue every working day; ladder at 1, 3, 5 overdue; the
+    # reminders stop once the top level is reached (stop_after_top_escalation)
     "urgent": {
         date(2025, 12, 15): [("assignment", 0)],
         date(2025, 12, 29): [("before", 3)],
@@ -163,11 +164,6 @@ PLANNED_BY_PRIORITY = {
         date(2026, 1, 8): [("overdue", 2), ("escalation", 2)],  # 3 overdue
         date(2026, 1, 9): [("overdue", 3)],
         date(2026, 1, 10): [("overdue", 4), ("escalation", 3)],  # 5 overdue, a Saturday
-        date(2026, 1, 12): [("overdue", 5)],
-        date(2026, 1, 13): [("overdue", 6)],
-        date(2026, 1, 14): [("overdue", 7)],
-        date(2026, 1, 15): [("overdue", 8)],
-        date(2026, 1, 16): [("overdue", 9)],
     },
 }
 

@@ -12,7 +12,8 @@ from rich.table import Table
 from engine.bootstrap import default_actor
 from engine.cli.common import console, directive_app, directives_app, existing, open_app, state, t
 from engine.i18n import short_date, word
-from engine.services import imports
+from engine.intake.absences import read_absences
+from engine.services import absences, imports
 from engine.store import reads
 
 
@@ -28,6 +29,7 @@ def directive_import(
     """Nhập văn bản chỉ đạo từ YAML, JSON hoặc Excel / import directives (YAML, JSON, XLSX)."""
     with open_app() as application, application.session() as session:
         strict_mode = application.settings.import_strict if strict is None else strict
+        read_absences(existing(file))  # a workbook's «Vắng mặt» sheet: refused before anything
         result = imports.import_directives(
             session,
             existing(file),
@@ -35,7 +37,13 @@ def directive_import(
             application.clock.now(),
             by or default_actor(),
             strict=strict_mode,
+            policies=application.policies,
         )
+        away = absences.import_absences(
+            session, existing(file), at=application.clock.now(), actor=by or default_actor()
+        )
+    if away:
+        console.print(t(f"Đã ghi {away} kỳ vắng mặt.", f"Recorded {away} absence(s)."))
     console.print(
         t(
             f"Đã nhập {len(result.references)} văn bản ({', '.join(result.references)}), {result.task_count} nhiệm vụ.",

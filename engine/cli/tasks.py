@@ -23,7 +23,7 @@ from engine.cli.common import (
     tasks_app,
     to_date,
 )
-from engine.domain.categories import CATEGORY_ORDER
+from engine.domain.categories import CATEGORY_ORDER, Category
 from engine.domain.lifecycle import Status
 from engine.i18n import CATEGORY_STYLE, category_label, short_date, status_label, word
 from engine.presenters import deadline_text, extended_from, missing_text, standing_text
@@ -66,9 +66,11 @@ def render_task_table(lines: list[TaskLine], as_of: datetime, title: str | None 
                 f"[{style}]{standing_text(line.standing, state.lang)}[/{style}]",
             )  # fmt: skip
     console.print(table)
-    counts = [
-        f"{category_label(c, state.lang)}: {sum(1 for x in lines if x.standing.category == c)}"
-        for c in CATEGORY_ORDER
+    tally = {c: sum(1 for x in lines if x.standing.category == c) for c in CATEGORY_ORDER}
+    counts = [  # the side roads (paused, declined) only when some task is on them
+        f"{category_label(c, state.lang)}: {n}"
+        for c, n in tally.items()
+        if n or c not in (Category.PAUSED, Category.DECLINED)
     ]
     console.print(f"{word('total', state.lang)}: {len(lines)} — " + " · ".join(counts))
 
@@ -133,6 +135,8 @@ def task_show(
     ]
     if original := extended_from(task.deadline, task.original_deadline):
         rows.insert(7, ("original_deadline", short_date(original)))
+    if task.deadline_as_written:  # a day off: the deadline ends on the next working day
+        rows.insert(7, ("deadline_as_written", short_date(task.deadline_as_written)))
     if line.missing:
         rows.append(("missing", missing_text(line.missing, lang)))
     if task.source_quote:
@@ -155,6 +159,14 @@ def task_show(
             )
         elif event.payload.get("decision") == "refused":
             extra = t(" (không đồng ý gia hạn)", " (extension refused)")
+        if event.payload.get("override"):
+            extra += t(" (vượt giới hạn)", " (beyond the limits)")
+        if event.payload.get("kind") == "reassigned":
+            extra += f" ({event.payload.get('from_unit')} → {event.payload.get('to_unit')})"
+        moved_on = event.payload.get("kind") in ("resumed", "reassigned")
+        if moved_on and event.payload.get("new_deadline"):
+            moved = short_date(date.fromisoformat(event.payload["new_deadline"]))
+            extra += t(f" (thời hạn mới {moved})", f" (new deadline {moved})")
         history.add_row(
             f"{event.at.astimezone(zone):%d/%m/%Y %H:%M}", event.actor, change + extra, event.reason
         )
@@ -208,6 +220,10 @@ def task_extend(
     reason: Annotated[str, typer.Option("--reason", help="Lý do")],
     until: Annotated[str | None, typer.Option("--until", help="Thời hạn mới (15/01/2026)")] = None,
     refuse: Annotated[bool, typer.Option("--refuse", help="Không đồng ý gia hạn")] = False,
+    override: Annotated[
+        bool,
+        typer.Option("--override", help="Cấp có thẩm quyền đồng ý vượt giới hạn gia hạn"),
+    ] = False,
     at: AtOption = None,
     by: ByOption = None,
 ) -> None:
@@ -226,6 +242,8 @@ def task_extend(
                 refuse=refuse,
                 notifier=application.notifier(),
                 calendar=application.calendar,
+                override=override,
+                policies=application.policies,
             )
 
     _change(task_id, at, by, action)

@@ -1,8 +1,10 @@
 """Reporting categories, derived from the deadline in force, the calendar and `now`.
 
 The categories are those of Vietnamese tracking reports: completed on time, completed
-late, in progress within the deadline, in progress and overdue, and ongoing duties.
-Draft and cancelled tasks fall in none of them.
+late, in progress within the deadline, in progress and overdue, and ongoing duties; and
+the two side roads, counted apart: paused (its clock stopped while another body decides,
+never overdue while it waits) and declined (the lead unit refused it and the office has
+not yet decided). Draft and cancelled tasks fall in none of them.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ class Category(StrEnum):
     IN_PROGRESS_WITHIN_DEADLINE = "in_progress_within_deadline"
     IN_PROGRESS_OVERDUE = "in_progress_overdue"
     ONGOING = "ongoing"
+    PAUSED = "paused"
+    DECLINED = "declined"
 
 
 CATEGORY_ORDER = tuple(Category)
 _COMPLETED = Status.COMPLETED
+#: the side roads: their own category whatever the deadline says (paused tasks apart
+#: from overdue ones; declined ones waiting for the office's decision)
+_SIDE_ROAD_CATEGORY = {Status.PAUSED: Category.PAUSED, Status.DECLINED: Category.DECLINED}
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,9 @@ def category_on(
         if deadline is None or completed_on <= deadline:
             return Category.COMPLETED_ON_TIME
         return Category.COMPLETED_LATE
+    side_road = _SIDE_ROAD_CATEGORY.get(status)
+    if side_road is not None:
+        return side_road
     if status not in OPEN_STATES:
         return None
     if deadline is None:

@@ -83,6 +83,8 @@ class Figures:
     in_progress_within_deadline: int = 0
     in_progress_overdue: int = 0
     ongoing: int = 0
+    paused: int = 0  # apart from the overdue: its clock stopped
+    declined: int = 0  # refused by the lead unit, awaiting the office's decision
     overdue_aging: dict[str, int] = field(default_factory=lambda: {k: 0 for k, _, _ in AGING})
     escalation_levels: dict[int, int] = field(default_factory=dict)  # overdue tasks by level
     extensions_requested: int = 0
@@ -230,8 +232,8 @@ def review(
 
     granted = Counter(
         task_id
-        for task_id, at, _, new_deadline, _ in log.marks
-        if new_deadline is not None and at >= starts[-1]
+        for task_id, at, _, new_deadline, _, extension in log.marks
+        if new_deadline is not None and extension and at >= starts[-1]
     )
     requested = {task[0]: task[9] for task in log.tasks if task[9]}  # extensions_requested
     due_next = month.next()

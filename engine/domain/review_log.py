@@ -26,7 +26,7 @@ from engine.domain.lifecycle import Status
 #: the read's time in Python, and the aggregate's full collections).
 TaskFactsRow = tuple[int, str, str, str, str, str, date | None, str | None, datetime | None, int]
 StepRow = tuple[int, int, str, datetime]
-MarkRow = tuple[int, datetime, int, date | None, int | None]
+MarkRow = tuple[int, datetime, int, date | None, int | None, bool]
 
 
 class TaskFacts(NamedTuple):
@@ -59,13 +59,16 @@ class Step(NamedTuple):
 
 class Mark(NamedTuple):
     """An event whose payload counts here (a `MarkRow`, named): an approved extension (its
-    new deadline) or an escalation recorded by the sweep (its level)."""
+    new deadline), a deadline moved otherwise (a paused task resumed, a declined one
+    reassigned with a new deadline: `extension` False), or an escalation recorded by the
+    sweep (its level)."""
 
     task_id: int
     at: datetime
     seq: int  # the log's order (its id): breaks ties between events at one instant
     new_deadline: date | None = None
     escalation_level: int | None = None
+    extension: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,11 @@ def states(
             _, _, status, at = steps[s]
             s, changed = s + 1, True
         while m < last_mark and marks[m][1] < cutoff:
-            _, _, _, new_deadline, escalation = marks[m]
+            _, _, _, new_deadline, escalation, extension = marks[m]
             m, changed = m + 1, True
             if new_deadline is not None:
-                extensions += ((deadline, new_deadline),)
+                if extension:
+                    extensions += ((deadline, new_deadline),)
                 deadline, level = new_deadline, 0
             if escalation is not None:
                 level = max(level, escalation)

@@ -13,6 +13,17 @@ from pathlib import Path
 
 SHEET = "Nhiệm vụ"
 GUIDE_SHEET = "Hướng dẫn"
+#: who is away when, and who acts for them (issue 16): read by `engine.intake.absences`
+ABSENCE_SHEET = "Vắng mặt"
+ABSENCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("person", "Người vắng mặt (thư điện tử)"),
+    ("from", "Từ ngày"),
+    ("to", "Đến hết ngày"),
+    ("acting_name", "Người được ủy quyền"),
+    ("acting_title", "Chức vụ người được ủy quyền"),
+    ("acting_email", "Thư điện tử người được ủy quyền"),
+    ("note", "Ghi chú"),
+)
 
 
 @dataclass(frozen=True)
@@ -115,4 +126,13 @@ def write_template(path: Path) -> None:
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 24
     guide.column_dimensions["C"].width = 70
+
+    away = book.create_sheet(ABSENCE_SHEET)
+    away.append([f"{vi} ({key})" for key, vi in ABSENCE_COLUMNS])
+    for index in range(1, len(ABSENCE_COLUMNS) + 1):
+        away.cell(row=1, column=index).font = bold
+        away.column_dimensions[get_column_letter(index)].width = 26
+    guide.append([])
+    guide.append([f"Trang «{ABSENCE_SHEET}»: người vắng mặt, từ ngày, đến hết ngày (26/11/2025)"])
+    guide.append(["và người được ủy quyền: thư gửi người vắng mặt được gửi người được ủy quyền."])
     book.save(path)

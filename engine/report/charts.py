@@ -21,6 +21,8 @@ COLOURS = {
     Category.IN_PROGRESS_WITHIN_DEADLINE: "#2563eb",
     Category.IN_PROGRESS_OVERDUE: "#dc2626",
     Category.ONGOING: "#9ca3af",
+    Category.PAUSED: "#7c3aed",  # violet: waiting on another body, not late
+    Category.DECLINED: "#db2777",  # pink: waiting on the office's decision
 }
 RATE_COLOUR = "#111827"
 #: the labels' size in the chart's units: drawn 165 mm wide, 600 units make 10 a 8 pt text

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine import i18n, presenters, templating
 from engine.domain.categories import Category
+from engine.domain.compliance import UpdateCompliance
 from engine.domain.review import MonthlyReview, ReviewedTask, lagging_units
 from engine.report import charts
 from engine.report.words import words
@@ -126,6 +127,8 @@ class ReportInput:
     generated_at: datetime  # local time
     unit_names: Mapping[str, str]  # code -> name in the report's language
     form: ReportForm = field(default_factory=ReportForm)
+    #: the update-compliance rate at the cut-off (issue 16), when the policy asks for reports
+    compliance: UpdateCompliance | None = None
 
     def unit_name(self, code: str) -> str:
         return self.unit_names.get(code) or code or "—"
@@ -194,6 +197,8 @@ def context(data: ReportInput) -> dict[str, Any]:
         "signer_name": form.signer_name.strip(),
         "recipients": form.recipients_in(lang),
         "kept_by": ", ".join(["VT", form.archive.strip()] if form.archive.strip() else ["VT"]),
+        "compliance": data.compliance,
+        "percent": lambda v: "—" if v is None else f"{pct(v, lang)}%",
     }
 
 

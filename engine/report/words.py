@@ -62,6 +62,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "of_which_assigned": ("trong đó: giao trong tháng", "of which assigned in the month"),
     "on_time_rate": ("Tỷ lệ hoàn thành đúng hạn", "On-time rate"),
     "extensions": ("Gia hạn: đề nghị / đồng ý", "Extensions: requested / granted"),
+    "extensions_short": ("Gia hạn (đề nghị / đồng ý)", "Extensions (requested / granted)"),
+    "update_compliance": ("Tỷ lệ báo cáo tiến độ đúng kỳ", "Update-compliance rate"),
+    "update_compliance_note": (
+        "{reported}/{open} nhiệm vụ đang thực hiện có báo cáo tiến độ hoặc kết quả từ ngày {since}",
+        "{reported} of {open} open tasks reported progress or a result since {since}",
+    ),
     "due_next": ("Nhiệm vụ đến hạn trong tháng {m}", "Tasks due in {m}"),
     "aging": ("Thời gian quá hạn", "Time overdue"),
     "aging_1-7": ("1–7 ngày", "1–7 days"),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from engine.domain import routing
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.categories import Category
+from engine.domain.compliance import UpdateCompliance, period_start, update_compliance
 from engine.domain.review import (
     TREND_MONTHS,
     Month,
@@ -41,7 +42,7 @@ from engine.report.document import ReportForm, ReportInput, pct, render_html, re
 from engine.report.excel import Sheet, annex_sheets, write_xlsx
 from engine.services.deps import Deps
 from engine.settings import Settings
-from engine.store.review_reads import read_review_log
+from engine.store.review_reads import progress_reported, read_review_log
 from engine.store.tables import TaskRow, UnitRow
 from engine.workers import start_pool, stop_pool
 
@@ -215,6 +216,21 @@ class _DocumentWorkers:
             stop_pool(pool)
 
 
+def _compliance(
+    session: Session, deps: Deps, month: Month, monthly: MonthlyReview
+) -> UpdateCompliance | None:
+    """The update-compliance rate at the month's cut-off, when the policy asks units to
+    report progress every so many working days (`progress_report_every`)."""
+    every = deps.policies.default.progress_report_every
+    if not every:
+        return None
+    calendar = deps.calendar
+    cutoff = month.cutoff(calendar)
+    since = period_start(calendar.local_date(cutoff), every, calendar)
+    start = datetime.combine(since, time(0), tzinfo=calendar.timezone)
+    return update_compliance(monthly.lines, progress_reported(session, start, cutoff), since)
+
+
 def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: datetime) -> ReportFiles:
     """Make the HTML, the PDF and the annex of `month`, and write them into `out_dir`.
 
@@ -230,6 +246,7 @@ def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: dateti
         with deps.session() as session:
             monthly = load_review(session, calendar, month)
             names = unit_names(session, lang)
+            compliance = _compliance(session, deps, month, monthly)
         data = ReportInput(
             review=monthly,
             office=deps.settings.office_name,
@@ -237,6 +254,7 @@ def write_report(deps: Deps, month: Month, lang: str, out_dir: Path, now: dateti
             generated_at=now.astimezone(calendar.timezone),
             unit_names=names,
             form=ReportForm.from_settings(deps.settings),
+            compliance=compliance,
         )
         xlsx = workers.xlsx(annex_sheets(data))  # the longer of the two: started first
         html = render_html(data)
@@ -316,35 +334,51 @@ def _attachment(path: Path, content_type: str) -> dict[str, str]:
     }
 
 
-def leaders(settings: Settings, lang: str) -> list[Recipient]:
-    """The leaders in the settings who get the review (leader, then office leadership)."""
+def leaders(
+    settings: Settings, lang: str, languages: dict[str, str] | None = None
+) -> list[Recipient]:
+    """The leaders in the settings who get the review (leader, then office leadership),
+    each in their own language when the contacts give one (`languages`, by address in
+    lower case), else in `lang`."""
     out: list[Recipient] = []
     for email, titles in (
         (settings.leader_email, LEADER_TITLE),
         (settings.leadership_email, LEADERSHIP_TITLE),
     ):
         if email and email.lower() not in {r.email.lower() for r in out}:
-            out.append(Recipient("", titles[lang], email, settings.office_name, lang, person=False))
+            own = (languages or {}).get(email.lower(), lang)
+            out.append(Recipient("", titles[own], email, settings.office_name, own, person=False))
     return out
+
+
+def contact_languages(session: Session) -> dict[str, str]:
+    """Each unit head's language, by address (lower case): the contacts of the units file."""
+    rows = session.exec(select(UnitRow.head_email, UnitRow.language)).all()
+    return {email.lower(): language for email, language in rows if email}
 
 
 def plan_mail(deps: Deps, files: ReportFiles, now: datetime) -> MailPlan:
     """One mail per leader, with the PDF and the annex attached, under the month's key."""
-    recipients = leaders(deps.settings, files.data.lang)
+    with deps.session() as session:
+        languages = contact_languages(session)
+    recipients = leaders(deps.settings, files.data.lang, languages)
     plan = MailPlan()
     if not recipients:
         return plan
     notifier = deps.notifier()
-    view = _view(files)
-    attachments = [_attachment(files.pdf, PDF_TYPE), _attachment(files.xlsx, XLSX_TYPE)]
+    made = {files.data.lang: files}
     rows = []
     for to in recipients:
+        if to.language not in made:  # a leader who reads another language: its documents
+            made[to.language] = write_report(deps, files.month, to.language, files.pdf.parent, now)
+        own = made[to.language]
+        attachments = [_attachment(own.pdf, PDF_TYPE), _attachment(own.xlsx, XLSX_TYPE)]
         values = notifier.outbox_row(
             key=mail_key(files.month, to.email),
             kind=MAIL_KIND,
             to=to,
             cc=[deps.settings.coordinator_email] if deps.settings.coordinator_email else [],
-            context={"report": view},
+            context={"report": _view(own)},
             now=now,
         )
         rows.append(values | {"attachments": attachments})

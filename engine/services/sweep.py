@@ -29,6 +29,7 @@ from engine.domain.policy import (
 )
 from engine.domain.recurrence import PERIODIC, next_deadline, next_instance_on
 from engine.services.deps import Deps
+from engine.services.leader_digest import plan_leader_digest
 from engine.services.sweep_mail import Due, plan_mail
 from engine.store.runs import record_run
 from engine.store.sql import insert_ignoring_duplicates, locking_clause, plan_alone
@@ -70,6 +71,7 @@ def sweep(deps: Deps, now: datetime | None = None, *, dry_run: bool = False) -> 
     5. Record each escalation level reached as an event on the task.
     6. Group the new notices into one mail per recipient and kind, and put them in the
        outbox — all in one transaction, so a crash leaves nothing half-planned.
+    7. Once a week, the leader's digest of what is still open at the top level.
     """
     now = now or deps.clock.now()
     calendar, policies = deps.calendar, deps.policies
@@ -94,6 +96,7 @@ def sweep(deps: Deps, now: datetime | None = None, *, dry_run: bool = False) -> 
             mails, unaddressed = plan_mail(session, notifier, new, now)
             report.mails += mails
             report.unaddressed += unaddressed
+            report.mails += plan_leader_digest(session, notifier, calendar, policies, now)
             if dry_run:
                 session.rollback()
             else:

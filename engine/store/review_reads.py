@@ -156,24 +156,29 @@ def _steps(session: Session, instant: _Instant, cutoffs: Sequence[datetime]) -> 
 
 def _marks(session: Session, instant: _Instant, cutoff: datetime) -> list[MarkRow]:
     """The events before `cutoff` whose payload counts: approved extensions (a move from
-    `extension_requested` to `in_progress` with a new deadline) and escalations (a move
-    from a state to itself with a level)."""
+    `extension_requested` to `in_progress` with a new deadline), deadlines moved off a
+    side road (a paused task resumed, a declined one reassigned: not extensions) and
+    escalations (a move from a state to itself with a level)."""
     new_deadline = _event.payload["new_deadline"].as_string()
     level = _event.payload["escalation_level"].as_integer()
-    query = select(_event.task_id, instant(_event.at), _event.id, new_deadline, level).where(
+    side_roads = (Status.PAUSED.value, Status.DECLINED.value)
+    query = select(
+        _event.task_id, instant(_event.at), _event.id, new_deadline, level, _event.from_status
+    ).where(
         _event.at < cutoff,
         or_(
             and_(
                 _event.from_status == Status.EXTENSION_REQUESTED.value,
                 _event.to_status == Status.IN_PROGRESS.value,
             ),
+            _event.from_status.in_(side_roads),
             _event.from_status == _event.to_status,
         ),
         or_(new_deadline.is_not(None), level.is_not(None)),
     )
     return [
-        (task_id, at, seq, _date(deadline), level)
-        for task_id, at, seq, deadline, level in _rows(session, query)
+        (task_id, at, seq, _date(deadline), level, source not in side_roads)
+        for task_id, at, seq, deadline, level, source in _rows(session, query)
     ]
 
 
@@ -191,3 +196,19 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def progress_reported(session: Session, since: datetime, cutoff: datetime) -> set[int]:
+    """The tasks whose unit reported in [since, cutoff): a progress report (an event with
+    `progress` in its payload: the web answer's) or a result submitted."""
+    progress = _event.payload["progress"].as_string()
+    query = (
+        select(_event.task_id)
+        .where(
+            _event.at >= since,
+            _event.at < cutoff,
+            or_(_event.to_status == Status.SUBMITTED.value, progress.is_not(None)),
+        )
+        .distinct()
+    )
+    return {row[0] for row in session.connection().execute(query)}

@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from engine.store.tables import ServiceRunRow
 
-RunKind = Literal["sweep", "deliver"]
+RunKind = Literal["sweep", "deliver", "review"]
+#: the runs `dondoc check` watches; a "review" row says which month's review was made last
 RUN_KINDS: tuple[RunKind, ...] = ("sweep", "deliver")
 
 
