@@ -5,7 +5,7 @@
 #   fonts-dejavu-core, fonts-liberation2   fonts with every Vietnamese diacritic (WeasyPrint)
 #   libpango-1.0-0, libpangoft2-1.0-0,
 #   libharfbuzz-subset0                    what WeasyPrint renders with
-#   chromium                               headless browser tests of the Prefect UI
+#   chromium, chromium-driver              headless browser tests (Prefect UI, the web app)
 # Set DONDOC_SKIP_SYSTEM_PACKAGES=1 to skip (the tests needing them then say what is missing).
 set -euo pipefail
 
@@ -17,6 +17,7 @@ PACKAGES=(
     libpangoft2-1.0-0
     libharfbuzz-subset0
     chromium
+    chromium-driver
 )
 
 if [[ "${DONDOC_SKIP_SYSTEM_PACKAGES:-}" == 1 ]] || ! command -v dpkg-query >/dev/null; then
