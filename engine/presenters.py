@@ -15,6 +15,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engine.domain.categories import Category, Standing
+from engine.domain.errors import IllegalTransition
+from engine.domain.lifecycle import Status
 from engine.domain.model import Clear
 from engine.i18n import (
     GLOSSARY,
@@ -25,6 +27,7 @@ from engine.i18n import (
     long_date,
     pick,
     short_date,
+    status_label,
 )
 
 if TYPE_CHECKING:
@@ -318,3 +321,24 @@ def escalation_text(level: int, lang: str) -> str:
     'Báo cáo lãnh đạo cấp trên' (2), 'Báo cáo Lãnh đạo Văn phòng xem xét, chỉ đạo' (3 and
     above)."""
     return pick(ESCALATION_STEPS[min(max(level, 1), len(ESCALATION_STEPS)) - 1], lang)
+
+
+def illegal_move_text(exc: IllegalTransition, lang: str) -> str:
+    """'Không thể chuyển nhiệm vụ từ "Đang thực hiện" sang "Hoàn thành"', with the states
+    as a person reads them, not their codes."""
+    states = []
+    for value in (exc.from_status, exc.to_status):
+        known = value in Status._value2member_map_
+        states.append(status_label(Status(value), lang) if known else value)
+    if lang == "en":
+        return f'A task cannot move from "{states[0]}" to "{states[1]}"'
+    return f'Không thể chuyển nhiệm vụ từ "{states[0]}" sang "{states[1]}"'
+
+
+def in_language(message: str, lang: str) -> str:
+    """The part of an engine message written "tiếng Việt / English" in `lang` (a message
+    written once is given whole)."""
+    vi, sep, en = message.partition(" / ")
+    if not sep:
+        return message
+    return en.strip() if lang == "en" else vi.strip()

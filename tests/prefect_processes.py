@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -240,3 +240,26 @@ def worker_command(pool: str, *options: str) -> list[str]:
 def wait_until_healthy(server: PrefectServer, process: Process) -> None:
     wait_for(server, "answer from the server", lambda: server.healthy() or None,
              STARTUP_TIMEOUT, process)  # fmt: skip
+
+
+@contextlib.contextmanager
+def deployed_server(home: Path, *deployments: str) -> Iterator[PrefectServer]:
+    """`prefect server start` on a free port with its own PREFECT_HOME, the dondoc process
+    pool, and `prefect deploy` of each of `deployments` from prefect.yaml; stopped after."""
+    url = f"http://127.0.0.1:{free_port()}/api"
+    env = offline_environment(home, url)
+    server = PrefectServer(url, env, home)
+    port = url.rsplit(":", 1)[1].removesuffix("/api")
+    process = start(
+        "server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], env, home
+    )
+    server.processes.append(process)
+    try:
+        wait_until_healthy(server, process)
+        server.prefect("work-pool", "create", "dondoc", "--type", "process")
+        for name in deployments:
+            server.prefect("--no-prompt", "deploy", "--name", name)
+        yield server
+    finally:
+        for p in reversed(server.processes):
+            p.stop()

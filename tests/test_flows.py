@@ -14,6 +14,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import asyncio
 import json
+import logging
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,13 +25,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    LogFilter,
+    LogFilterFlowRunId,
+)
 from prefect.client.schemas.objects import Artifact, State
+from prefect.events import Event
+from prefect.events.filters import EventAnyResourceFilter, EventFilter, EventRelatedFilter
+from prefect.logging.handlers import APILogWorker
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from engine import cli
-from engine.domain.errors import IllegalTransition
 from engine.domain.lifecycle import Status
 from engine.services import imports, tasks
 from engine.services.deps import Deps
@@ -38,13 +47,17 @@ from engine.store.tables import DirectiveRow, NoticeRow, OutboxRow, TaskEventRow
 from tests.builders import STANDARD_UNITS, directive, directives_file, task, units_file
 from tests.conftest import MAIL_SETTINGS, make_app
 from tests.smtp_server import SmtpServer
+from workflows.artifacts import md_escape
 from workflows.common import RunRefused, parse_form
 from workflows.decisions import (
     CompletionForm,
     ExtensionForm,
+    PauseForm,
     ProgressForm,
     decide_completion,
+    decide_decline,
     decide_extension,
+    pause_task,
     record_progress,
 )
 from workflows.directives import (
@@ -146,6 +159,51 @@ class Ran:
         assert artifact.type == "markdown"
         return " ".join(str(artifact.data).split())
 
+    def logs(self) -> list[tuple[int, str]]:
+        """The run's log lines (its tasks' included), as the UI shows them: level, text."""
+
+        APILogWorker.drain_all()  # the run's last lines are still on their way
+
+        async def read() -> list[tuple[int, str]]:
+            async with get_client() as client:
+                found = await client.read_logs(
+                    LogFilter(flow_run_id=LogFilterFlowRunId(any_=[self.id]))
+                )
+                return [(log.level, log.message) for log in found]
+
+        return asyncio.run(read())
+
+    def name(self) -> str:
+        async def read() -> str:
+            async with get_client() as client:
+                return (await client.read_flow_run(self.id)).name
+
+        return asyncio.run(read())
+
+    def events(self, resource: str, count: int = 0, timeout: float = 30) -> list[Event]:
+        """The events this run published about `resource` (primary or related): once
+        `count` of them are there (the server stores them in batches, every few seconds),
+        or what is there after `timeout` seconds."""
+        run_resource = f"prefect.flow-run.{self.id}"
+
+        async def read() -> list[Event]:
+            async with get_client() as client:
+                page = await client.read_events(
+                    filter=EventFilter(
+                        any_resource=EventAnyResourceFilter(id=[resource]),
+                        related=EventRelatedFilter(id=[run_resource]),
+                    ),
+                    limit=50,
+                )
+                return list(page.events)
+
+        deadline = time.monotonic() + timeout
+        found = asyncio.run(read())
+        while (not count or len(found) < count) and time.monotonic() < deadline:
+            time.sleep(1)
+            found = asyncio.run(read())
+        return found
+
     def tags(self) -> list[str]:
         async def read() -> list[str]:
             async with get_client() as client:
@@ -215,19 +273,21 @@ def test_a_directive_entered_in_the_form_is_stored_and_shown_under_its_reference
     assert (second.status, second.deadline) == ("draft", date(2025, 12, 10))
     assert second.missing == ["deliverable", "authority"]
     [event] = events(office, first.id or 0)
-    assert (event.actor, event.reason) == ("Nguyễn Thu Hà", "Nhập từ Prefect form")
+    assert (event.actor, event.reason) == ("Nguyễn Thu Hà", "Nhập từ Biểu mẫu Prefect")
 
     imported = ran.artifacts()["nhap-van-ban"]
     assert "Đã nhập 1 văn bản (45/TB-VPCTN), 2 nhiệm vụ." in str(imported.description)
-    assert "Prefect form, tasks[1]: chưa đủ 6 rõ, còn thiếu: sản phẩm; cấp có thẩm quyền" in str(
-        imported.description
+    assert (
+        "Biểu mẫu Prefect, nhiệm vụ 2: chưa đủ 6 rõ, còn thiếu: sản phẩm; cấp có thẩm quyền"
+        in str(imported.description)
     )
     rows = {r["Mã"]: r for r in ran.table("nhap-van-ban")}
     assert list(rows[1]) == ["Số hiệu", *HEADERS]
     assert rows[1] == {
         "Số hiệu": REFERENCE,
         "Mã": 1,
-        "Nhiệm vụ": "4. Xây dựng Chương trình công tác năm 2026",
+        # escaped: the UI draws a cell as markdown, and "4. X" would be a list from 1
+        "Nhiệm vụ": "4\\. Xây dựng Chương trình công tác năm 2026",
         "Đơn vị chủ trì": "Vụ TH (TH)",
         "Thời hạn": "15/12/2025",
         "Trạng thái": "Đã giao",
@@ -254,8 +314,9 @@ def test_a_bad_entry_from_the_server_fails_the_run_with_each_problem_located(
 
     expected = (
         "Có 2 lỗi; chưa nhập dữ liệu nào:\n"
-        "  - Prefect form, tasks[0], trường 'lead_unit': mã đơn vị XX không có trong danh mục\n"
-        "  - Prefect form, tasks[0], trường 'deadline': ngày không hợp lệ: '2025-13-01'"
+        "  - Biểu mẫu Prefect, nhiệm vụ 1, trường 'Đơn vị chủ trì': mã đơn vị XX không có trong"
+        " danh mục\n"
+        "  - Biểu mẫu Prefect, nhiệm vụ 1, trường 'Thời hạn': ngày không hợp lệ: '2025-13-01'"
         " (cần dạng 15/12/2025 hoặc 2025-12-15)"
     )
     error = ran.error()
@@ -264,6 +325,23 @@ def test_a_bad_entry_from_the_server_fails_the_run_with_each_problem_located(
     assert expected in str(ran.state.message)
     assert stored_tasks(office) == []
     assert "mã đơn vị XX không có trong danh mục" in ran.markdown("nhap-van-ban")
+    artifact = ran.artifacts()["nhap-van-ban"]
+    assert artifact.description.startswith(
+        "Không thực hiện được: Có 2 lỗi; chưa nhập dữ liệu nào: Biểu mẫu Prefect, nhiệm vụ 1,"
+    )
+    # the run's log: the refusal on one line, in Vietnamese, and no traceback
+    logs = ran.logs()
+    [line] = [m for level, m in logs if level >= logging.ERROR and m.startswith("Có 2 lỗi")]
+    assert line == " ".join(
+        [
+            "Có 2 lỗi; chưa nhập dữ liệu nào:",
+            "Biểu mẫu Prefect, nhiệm vụ 1, trường 'Đơn vị chủ trì': mã đơn vị XX không có trong"
+            " danh mục",
+            "Biểu mẫu Prefect, nhiệm vụ 1, trường 'Thời hạn': ngày không hợp lệ: '2025-13-01'"
+            " (cần dạng 15/12/2025 hoặc 2025-12-15)",
+        ]
+    )
+    assert not [m for _, m in logs if "Traceback" in m or "ImportRefused" in m]
 
 
 def test_a_directive_file_is_imported_with_its_tasks(office: Deps, tmp_path: Path) -> None:
@@ -359,6 +437,63 @@ def test_the_sweep_plans_each_notice_once_and_shows_the_mail_and_escalations(
     assert KEY not in again.artifacts()  # nothing said about it: nothing to refresh
 
 
+def test_a_sweep_refreshes_the_overview_tags_its_directives_and_publishes_the_changes(
+    office: Deps, tmp_path: Path
+) -> None:
+    load(
+        office,
+        tmp_path,
+        task(number="1"),  # due 15/12: 3 working days overdue on 18/12, level 1
+        task("2. Tổng hợp báo cáo", number="2", lead_unit="PL", deadline="2025-12-22"),
+    )
+    late = datetime(2025, 12, 18, 10, 0, tzinfo=HANOI)
+    ran = run(sweep, SweepForm(as_of=late))
+
+    assert ran.result()["escalations"] == 1
+    overdue = ran.table("tong-quan-qua-han")
+    assert list(overdue[0]) == [
+        "Việc", "Đơn vị", "Quá hạn (ngày LV)", "Mức đôn đốc", "Người chủ trì", "Thời hạn",
+        "Nhiệm vụ",
+    ]  # fmt: skip
+    assert [(r["Việc"], r["Quá hạn (ngày LV)"], r["Mức đôn đốc"]) for r in overdue] == [
+        ("45/TB-VPCTN#1", 3, 1)
+    ]
+    soon = ran.table("tong-quan-sap-den-han")
+    assert [(r["Việc"], r["Còn (ngày LV)"], r["Nhiệm vụ"]) for r in soon] == [
+        ("45/TB-VPCTN#2", 2, "2\\. Tổng hợp báo cáo")  # escaped: not a list from 1
+    ]
+    assert ran.table("tong-quan-cho-quyet-dinh") == []
+    units = {r["Đơn vị"]: r for r in ran.table("tong-quan-don-vi")}
+    assert (units["Vụ TH (TH)"]["Quá hạn"], units["Vụ PL (PL)"]["Sắp đến hạn"]) == (1, 1)
+    assert "van-ban:45/TB-VPCTN" in ran.tags()
+    assert "scheduled" not in ran.tags()  # started by hand, not by the scheduler
+    assert ran.name().startswith("rà soát 18/12/2025 10:00")
+
+    # 2 assignments, 1 escalation, 2 reminders (the overdue one, and 2 days before #2's)
+    events = ran.events(f"dondoc.directive.{REFERENCE}", count=5)
+    assert len(events) == 5
+    by_name = sorted({e.event for e in events})
+    assert by_name == [
+        "dondoc.task.assigned",
+        "dondoc.task.escalated",
+        "dondoc.task.reminded",
+    ]
+    [escalated] = [e for e in events if e.event == "dondoc.task.escalated"]
+    assert escalated.resource.id == "dondoc.task.1"
+    assert escalated.resource["dondoc.escalation.level"] == "1"
+    assert {r.role: r.id for r in escalated.related if r.role in ("directive", "unit")} == {
+        "directive": "dondoc.directive.45/TB-VPCTN",
+        "unit": "dondoc.unit.TH",
+    }
+    assert escalated.payload["summary"] == "45/TB-VPCTN#1: nâng mức đôn đốc lên mức 1"
+    assert any(r.role == "flow-run" for r in escalated.related)  # the sweep that did it
+    # the same changes are not published again
+    second = run(sweep, SweepForm(as_of=late))
+    assert second.events(f"dondoc.directive.{REFERENCE}", timeout=8) == []
+    planned = ran.events("dondoc.outbox", count=1)
+    assert [(e.event, e.payload["mails"]) for e in planned] == [("dondoc.outbox.planned", 5)]
+
+
 def test_delivery_waits_for_office_hours_then_sends_and_lists_the_mail(
     office: Deps, tmp_path: Path, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -386,7 +521,8 @@ def test_delivery_waits_for_office_hours_then_sends_and_lists_the_mail(
     assert [r.rcpt_tos[0] for r in smtp_server.received] == ["th@example.vn"]
     summary = ran.markdown("gui-thu")
     assert "Đã gửi 1 thư." in summary
-    assert f"| {row.id} | Giao nhiệm vụ | th@example.vn | {row.subject} |" in summary
+    # the subject's brackets escaped: the UI draws the cell as markdown
+    assert f"| {row.id} | Giao nhiệm vụ | th@example.vn | {md_escape(row.subject)} |" in summary
 
 
 def test_a_mail_refused_for_good_is_listed_with_the_servers_reply(
@@ -412,7 +548,7 @@ def test_a_mail_refused_for_good_is_listed_with_the_servers_reply(
     summary = ran.markdown("gui-thu")
     assert "Đã gửi 1 thư; 1 thư không gửi được." in summary
     assert "Thư không gửi được (gửi lại: dondoc outbox retry)" in summary
-    assert f"| {assignment.id} | th@example.vn | {assignment.subject} | 1 |" in summary
+    assert f"| {assignment.id} | th@example.vn | {md_escape(assignment.subject)} | 1 |" in summary
     assert "No such user" in summary
 
 
@@ -424,13 +560,14 @@ def test_progress_reported_moves_the_task_and_updates_the_directive_artifact(
 ) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
     report = ProgressForm(
-        task_id=1, status="in_progress", note="Đã họp triển khai", reported_by="Trần Văn Nam"
+        task=1, status="in_progress", note="Đã họp triển khai", reported_by="Trần Văn Nam"
     )
     ran = run(record_progress, report)
 
     assert ran.result() == {
         "task_id": 1,
         "reference": REFERENCE,
+        "number": "1",
         "status": "in_progress",
         "deadline": "2025-12-15",
     }
@@ -444,20 +581,29 @@ def test_progress_reported_moves_the_task_and_updates_the_directive_artifact(
     )
     assert [r["Trạng thái"] for r in ran.table(KEY)] == ["Đang thực hiện", "Đã giao"]
     note = ran.markdown(None)
-    assert "Nhiệm vụ 1: Đang thực hiện" in note
+    assert "Nhiệm vụ 45/TB-VPCTN#1 (1): Đang thực hiện" in note
     assert "**Trạng thái:** Đã giao → Đang thực hiện" in note
     assert {"van-ban:45/TB-VPCTN", "nhiem-vu:1"} <= set(ran.tags())
 
 
 def test_a_result_is_accepted_or_returned_and_the_unit_told(office: Deps, tmp_path: Path) -> None:
-    load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
+    load(
+        office,
+        tmp_path,
+        task(number="1"),
+        task("Tổng kết công tác năm", lead_unit="PL", number="2"),
+    )
     with office.session() as session:
         for task_id in (1, 2):
             tasks.change_status(session, task_id, Status.SUBMITTED, at=NOW, actor="cv", note="")
 
-    accepted = run(decide_completion, CompletionForm(task_id=1, decision="accept", note="Đạt"))
+    # the task by its reference and number, the choice by its code or by the form's label
+    accepted = run(
+        decide_completion, CompletionForm(task="45/TB-VPCTN#1", decision="accept", note="Đạt")
+    )
     returned = run(
-        decide_completion, {"task_id": 2, "decision": "return", "note": "Bổ sung số liệu"}
+        decide_completion,
+        {"task": "45/TB-VPCTN #2", "decision": "Trả lại, thực hiện lại", "note": "Bổ sung số liệu"},
     )
 
     assert accepted.result()["status"] == "completed"
@@ -481,11 +627,12 @@ def test_an_approved_extension_moves_the_deadline_and_a_refused_one_keeps_it(
 ) -> None:
     load(office, tmp_path, task(), task("Tổng kết công tác năm", lead_unit="PL"))
     approve = ExtensionForm(
-        task_id=1, decision="approve", new_deadline=date(2026, 1, 15), reason="Chờ số liệu"
+        task=1, decision="approve", new_deadline=date(2026, 1, 15), reason="Chờ số liệu"
     )
     approved = run(decide_extension, approve)
     refused = run(
-        decide_extension, {"task_id": 2, "decision": "refuse", "reason": "Không có căn cứ"}
+        decide_extension,
+        {"task": 2, "decision": "Không đồng ý gia hạn", "reason": "Không có căn cứ"},
     )
 
     assert approved.result()["deadline"] == "2026-01-15"
@@ -507,18 +654,60 @@ def test_an_approved_extension_moves_the_deadline_and_a_refused_one_keeps_it(
     ]
 
 
+def test_a_task_is_paused_and_resumed_and_a_declined_one_given_to_a_unit_named_in_words(
+    office: Deps, tmp_path: Path
+) -> None:
+    load(office, tmp_path, task(number="1"), task("Tổng kết", number="2"))
+    paused = run(pause_task, {"task": "45/TB-VPCTN#1", "decision": "Tạm dừng thực hiện",
+                              "reason": "Chờ ý kiến Bộ Tư pháp"})  # fmt: skip
+    assert paused.result()["status"] == "paused"
+    assert paused.name() == "tạm dừng/tiếp tục 45/TB-VPCTN#1"
+    resumed = run(pause_task, PauseForm(task="1", decision="resume", reason="Đã có ý kiến"))
+    assert resumed.result()["status"] == "in_progress"
+
+    declined = run(
+        record_progress,
+        {"task": "45/TB-VPCTN#2", "status": "Từ chối nhiệm vụ (không thuộc chức năng, nhiệm vụ"
+         " của đơn vị)", "note": "Không thuộc chức năng của Vụ"},
+    )  # fmt: skip
+    assert declined.result()["status"] == "declined"
+    waiting = declined.table("tong-quan-cho-quyet-dinh")
+    assert [(r["Việc"], r["Chờ quyết định"]) for r in waiting] == [
+        ("45/TB-VPCTN#2", "Đơn vị từ chối, chờ quyết định")
+    ]
+    unknown = run(decide_decline, {"task": "45/TB-VPCTN#2", "decision": "reassign",
+                                   "to_unit": "Vụ Phap ly", "reason": "Giao Vụ Pháp luật"})  # fmt: skip
+    assert "không có đơn vị 'Vụ Phap ly' trong danh mục; có phải: Vụ PL (PL)?" in str(
+        unknown.error()
+    )
+    given = run(decide_decline, {"task": "45/TB-VPCTN#2", "decision": "Giao cho đơn vị khác chủ trì",
+                                 "to_unit": "vụ pl", "reason": "Thuộc chức năng Vụ PL"})  # fmt: skip
+    assert given.result()["status"] == "assigned"
+    assert [t.lead_unit for t in stored_tasks(office)] == ["TH", "PL"]
+    assert given.table("tong-quan-cho-quyet-dinh") == []
+
+
 def test_an_illegal_decision_fails_with_the_engines_message_and_changes_nothing(
     office: Deps, tmp_path: Path
 ) -> None:
     load(office, tmp_path)
-    ran = run(decide_completion, CompletionForm(task_id=1, decision="accept"))
+    ran = run(decide_completion, CompletionForm(task=1, decision="accept"))
 
     error = ran.error()
     assert isinstance(error, RunRefused)
-    assert str(error) == str(IllegalTransition("assigned", "completed"))
+    # in the office's language, with the states as a person reads them
+    message = 'Không thể chuyển nhiệm vụ từ "Đã giao" sang "Hoàn thành"'
+    assert str(error) == message
     assert [t.status for t in stored_tasks(office)] == ["assigned"]
     assert len(events(office, 1)) == 1
-    assert "không thể chuyển nhiệm vụ từ 'assigned' sang 'completed'" in ran.markdown(None)
+    assert message in ran.markdown(None)
+    assert ran.artifacts()[None].description == f"Không thực hiện được: {message}"
+    # one line in the run's log, and no traceback anywhere in it
+    logs = ran.logs()
+    errors = [m for level, m in logs if level >= logging.ERROR]
+    assert errors[0] == message
+    assert [m.startswith("Finished in state Failed(") for m in errors[1:]] == [True]
+    assert not [m for _, m in logs if "Traceback" in m or "IllegalTransition" in m]
 
 
 def test_bad_parameters_from_the_server_fail_the_run_before_anything_changes(
@@ -527,14 +716,14 @@ def test_bad_parameters_from_the_server_fail_the_run_before_anything_changes(
     load(office, tmp_path)
     ran = run(
         decide_extension,
-        {"task_id": 1, "decision": "approve", "new_deadline": "31/02/2026", "reason": " "},
+        {"task": 1, "decision": "approve", "new_deadline": "31/02/2026", "reason": " "},
     )
 
     assert str(ran.error()) == (
         "Có 2 lỗi trong tham số; chưa thay đổi gì:\n"
-        "  - Prefect form, trường 'new_deadline': ngày không hợp lệ: '31/02/2026'"
+        "  - Biểu mẫu Prefect, trường 'Gia hạn đến ngày': ngày không hợp lệ: '31/02/2026'"
         " (cần dạng 15/12/2025 hoặc 2025-12-15)\n"
-        "  - Prefect form, trường 'reason': không được để trống"
+        "  - Biểu mẫu Prefect, trường 'Lý do': không được để trống"
     )
     assert stored_tasks(office)[0].deadline == date(2025, 12, 15)
 
@@ -563,11 +752,13 @@ def test_the_monthly_review_writes_its_files_mails_the_leaders_and_shows_the_fig
         "bao-cao-thang-2025-11.pdf",
         "bao-cao-thang-2025-11.xlsx",
     }
-    table = {r["Phân loại"]: r["Số nhiệm vụ"] for r in ran.table(review_key("2025-11"))}
+    table = {
+        r["Phân loại"]: r["Số nhiệm vụ"] for r in ran.table(review_key("2025-11") + "-so-lieu")
+    }
     assert table["Đang thực hiện trong hạn"] == 1
     assert table["Chưa hoàn thành, quá hạn"] == 1
     assert table["Tỷ lệ hoàn thành đúng hạn"] == "0,0%"
-    assert str(pdf) in ran.markdown(review_key("2025-11") + "-tep")
+    assert str(pdf) in ran.markdown(review_key("2025-11"))
 
     again = run(monthly_review, ReviewForm(month="2025-11")).result()
     assert again["mailed"] == []
@@ -599,7 +790,7 @@ def test_the_review_month_defaults_to_the_previous_one_in_ha_noi() -> None:
         parse_form(ReviewForm, {"month": "2025-13", "lang": "vi"}, "vi")
     assert str(refused.value) == (
         "Có 1 lỗi trong tham số; chưa thay đổi gì:\n"
-        "  - Prefect form, trường 'month': tháng không hợp lệ: '2025-13' (cần dạng 2025-12)"
+        "  - Biểu mẫu Prefect, trường 'Tháng báo cáo': tháng không hợp lệ: '2025-13' (cần dạng 2025-12)"
     )
 
 
@@ -640,4 +831,22 @@ def test_a_draft_without_text_fails_saying_what_is_needed(office: Deps) -> None:
     from workflows.drafts import draft_directive_from_text
 
     ran = run(draft_directive_from_text, {"text": "  "})
-    assert "Cần văn bản kết luận" in str(ran.error())
+    assert str(ran.error()) == "Cần dán văn bản kết luận hoặc ghi đường dẫn tệp"
+
+
+def test_a_word_file_is_drafted_through_the_flow_and_a_scanned_pdf_refused_in_one_line(
+    office: Deps, tmp_path: Path
+) -> None:
+    from tests.test_drafting_documents import write_docx, write_scanned_pdf
+    from workflows.drafts import DRAFT_KEY, draft_directive_from_text
+
+    word = write_docx(tmp_path / "ket-luan.docx")
+    drafted = run(draft_directive_from_text, {"path": str(word)})
+    assert drafted.name() == "dự thảo ket-luan.docx"
+    assert drafted.result()["tasks"] == len(drafted.table(DRAFT_KEY)) > 0
+
+    scanned = run(draft_directive_from_text, {"path": str(write_scanned_pdf(tmp_path / "q.pdf"))})
+    message = str(scanned.error())
+    assert message.startswith("Tệp q.pdf: ")
+    assert " / " not in message  # the office's language only
+    assert not [m for _, m in scanned.logs() if "Traceback" in m]

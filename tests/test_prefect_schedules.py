@@ -153,7 +153,7 @@ def make_prefect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakePrefe
         return any(w.status == WorkerStatus.ONLINE for w in workers) or None
 
     try:
-        # server start-up, the pool, nine deployments, `dondoc init`, the worker
+        # server start-up, the pool, eleven deployments, `dondoc init`, the worker
         wait_for(server, "worker online", worker_online, STARTUP_TIMEOUT + 120, script)
         running.started |= descendants(script.popen.pid)
         yield running
@@ -190,7 +190,7 @@ def test_make_prefect_deploys_every_deployment_in_prefect_yaml(make_prefect: Mak
     deployments = make_prefect.read(lambda c: c.read_deployments())
     by_name = {d.name: d for d in deployments}
     assert sorted(by_name) == sorted(d["name"] for d in DEPLOYMENTS), make_prefect.server.report()
-    assert len(by_name) == 9
+    assert len(by_name) == 11
     for declared in DEPLOYMENTS:
         deployment = by_name[declared["name"]]
         assert deployment.entrypoint == declared["entrypoint"]

@@ -37,15 +37,7 @@ from engine.services import imports
 from engine.store.tables import TaskRow
 from tests.builders import STANDARD_UNITS, units_file
 from tests.conftest import MAIL_SETTINGS, in_ci, make_app
-from tests.prefect_processes import (
-    PREFECT,
-    ROOT,
-    PrefectServer,
-    free_port,
-    offline_environment,
-    start,
-    wait_until_healthy,
-)
+from tests.prefect_processes import PREFECT, ROOT, PrefectServer, deployed_server, start
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2025, 11, 26, 9, 0, tzinfo=HANOI)  # the issue day, Wednesday, office hours
@@ -56,23 +48,8 @@ RUN_TIMEOUT = 90  # trigger to completion through a worker: 10-14 s here
 
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
-    home = tmp_path_factory.mktemp("prefect-home")
-    url = f"http://127.0.0.1:{free_port()}/api"
-    env = offline_environment(home, url)
-    server = PrefectServer(url, env, home)
-    port = url.rsplit(":", 1)[1].removesuffix("/api")
-    process = start(
-        "server", [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], env, home
-    )
-    server.processes.append(process)
-    try:
-        wait_until_healthy(server, process)
-        server.prefect("work-pool", "create", "dondoc", "--type", "process")
-        server.prefect("--no-prompt", "deploy", "--name", "issue-directive")
+    with deployed_server(tmp_path_factory.mktemp("prefect-home"), "issue-directive") as server:
         yield server
-    finally:
-        for p in reversed(server.processes):
-            p.stop()
 
 
 @pytest.fixture
@@ -229,10 +206,11 @@ def test_a_bad_entry_through_the_api_fails_the_run_with_the_vietnamese_message(
     assert state.is_failed(), worker.report(state)
     message = str(state.message)
     assert "Có 2 lỗi; chưa nhập dữ liệu nào:" in message, worker.report(message)
-    assert "Prefect form, tasks[0], trường 'lead_unit': mã đơn vị XX không có trong danh mục" in (
-        message
+    assert (
+        "Biểu mẫu Prefect, nhiệm vụ 1, trường 'Đơn vị chủ trì': mã đơn vị XX không có trong"
+        " danh mục" in message
     )
-    assert "trường 'deadline': ngày không hợp lệ: '2025-13-01'" in message
+    assert "trường 'Thời hạn': ngày không hợp lệ: '2025-13-01'" in message
     assert stored_tasks(office) == []
     refusal = ran.artifacts["nhap-van-ban"]
     assert "mã đơn vị XX không có trong danh mục" in str(refusal.data)

@@ -87,19 +87,62 @@ def test_every_deployment_runs_on_the_dondoc_process_pool() -> None:
 
 
 def test_three_deployments_are_scheduled_in_ha_noi_time_and_the_six_forms_are_not() -> None:
+    every_15 = "moi-15-phut-8h-17h-gio-ha-noi"
     assert {d["name"]: d.get("schedules") for d in DEPLOYMENTS} == {
-        "sweep": [{"cron": "*/15 8-16 * * 1-6", "timezone": "Asia/Ho_Chi_Minh", "active": True}],
-        "deliver-outbox": [
-            {"cron": "5-59/15 8-16 * * 1-6", "timezone": "Asia/Ho_Chi_Minh", "active": True}
+        "sweep": [
+            {
+                "slug": every_15,
+                "cron": "*/15 8-16 * * 1-6",
+                "timezone": "Asia/Ho_Chi_Minh",
+                "active": True,
+            }
         ],
-        "monthly-review": [{"cron": "0 7 1 * *", "timezone": "Asia/Ho_Chi_Minh", "active": True}],
+        "deliver-outbox": [
+            {
+                "slug": every_15,
+                "cron": "5-59/15 8-16 * * 1-6",
+                "timezone": "Asia/Ho_Chi_Minh",
+                "active": True,
+            }
+        ],
+        "monthly-review": [
+            {
+                "slug": "7h-ngay-1-hang-thang-gio-ha-noi",
+                "cron": "0 7 1 * *",
+                "timezone": "Asia/Ho_Chi_Minh",
+                "active": True,
+            }
+        ],
         "issue-directive": None,
         "import-directive-file": None,
         "draft-directive-from-text": None,
         "record-progress": None,
         "decide-completion": None,
         "decide-extension": None,
+        "pause-task": None,
+        "decide-decline": None,
     }
+
+
+@pytest.mark.parametrize("name", ["sweep", "deliver-outbox", "monthly-review"])
+def test_each_schedule_and_its_description_say_ha_noi_time(name: str) -> None:
+    [schedule] = BY_NAME[name]["schedules"]
+    assert schedule["slug"].endswith("gio-ha-noi")
+    assert "giờ Hà Nội" in BY_NAME[name]["description"]
+    assert "Ha Noi time" in BY_NAME[name]["description"]
+
+
+def test_no_deployment_tags_its_runs_scheduled_a_flow_tags_the_schedulers_own() -> None:
+    assert all("scheduled" not in d["tags"] for d in DEPLOYMENTS)
+
+
+def test_a_sweep_that_planned_mail_triggers_deliver_outbox() -> None:
+    [trigger] = BY_NAME["deliver-outbox"]["triggers"]
+    assert (trigger["type"], trigger["posture"], trigger["enabled"]) == ("event", "Reactive", True)
+    assert trigger["match"] == {"prefect.resource.id": "dondoc.outbox"}
+    assert trigger["expect"] == ["dondoc.outbox.planned"]
+    assert trigger["parameters"] == {"request": {}}
+    assert [d["name"] for d in DEPLOYMENTS if d.get("triggers")] == ["deliver-outbox"]
 
 
 @pytest.mark.parametrize("name", ["sweep", "deliver-outbox", "monthly-review"])

@@ -130,7 +130,9 @@ async def publish(publication: Publication) -> None:
     for artifact in publication.artifacts:
         if isinstance(artifact, Table):
             await acreate_table_artifact(
-                artifact.rows, key=artifact.key, description=artifact.description or None
+                [escaped(row) for row in artifact.rows],
+                key=artifact.key,
+                description=artifact.description or None,
             )
         else:
             await acreate_markdown_artifact(
@@ -153,22 +155,59 @@ async def tag_current_run(tags: Iterable[str]) -> None:
     run.tags = wanted
 
 
+#: the longest description a refusal's artifact gets (the artifact itself has it all)
+DESCRIPTION_LENGTH = 300
+
+
+def one_line(message: str) -> str:
+    """A refusal as one line (the run's log, an artifact's description): its lines
+    joined, the list marks dropped."""
+    lines = [line.strip().removeprefix("- ").strip() for line in message.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
 async def publish_refusal(message: str, key: str | None, lang: str) -> None:
     """Show a refused run's message where the coordinator looks; never hide the refusal
     behind a failure to publish it."""
     heading = "Không thực hiện được" if lang == "vi" else "Not done"
+    description = f"{heading}: {one_line(message)}"
+    if len(description) > DESCRIPTION_LENGTH:
+        description = description[: DESCRIPTION_LENGTH - 1] + "…"
     try:
-        await publish(Publication([Markdown(key, f"## {heading}\n\n```text\n{message}\n```")]))
+        text = f"## {heading}\n\n```text\n{message}\n```"
+        await publish(Publication([Markdown(key, text, description)]))
     except Exception:  # the run fails with the message anyway
         get_run_logger().warning("could not publish the refusal as an artifact", exc_info=True)
 
 
 # -- tables ------------------------------------------------------------------------------
 
+_MARKDOWN_START = re.compile(r"^(\s*)(\d+)([.)])(?=\s|$)|^(\s*)([-+*#>=~|])")
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|!])")
+
+
+def md_escape(text: str) -> str:
+    """Text that the UI's markdown draws as itself: "2. Rà soát" stays "2. Rà soát" (not
+    a list starting at 1), "*" and "_" stay, a "<script>" stays text. One line."""
+    text = " ".join(str(text).split())
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+
+    def start(match: re.Match[str]) -> str:
+        if match[2] is not None:
+            return f"{match[1]}{match[2]}\\{match[3]}"
+        return f"{match[4]}\\{match[5]}"
+
+    return _MARKDOWN_START.sub(start, text, count=1)
+
+
+def escaped(row: dict[str, Any]) -> dict[str, Any]:
+    """A table artifact's row as the UI should draw it: each text cell escaped."""
+    return {k: md_escape(v) if isinstance(v, str) else v for k, v in row.items()}
+
 
 def cell(value: object) -> str:
-    """A markdown table cell: one line, pipes escaped."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """A markdown table cell: one line, escaped."""
+    return md_escape(str(value))
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -4,16 +4,36 @@ with every problem listed, as `dondoc directive import` does."""
 
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict
 
 from engine.services import imports
 from workflows.artifacts import Publication, directive_tables, directive_tag, import_table, publish
-from workflows.common import FORM, Run, RunRefused, actor, blocking, dondoc_run, field, parse_form
+from workflows.common import (
+    FORM,
+    PRIORITY,
+    RECURRENCE,
+    PriorityChoice,
+    RecurrenceChoice,
+    Refused,
+    Run,
+    RunRefused,
+    accepted,
+    actor,
+    attempt,
+    blocking,
+    code_of,
+    dondoc_run,
+    field,
+    form_place,
+    parse_form,
+    refusals_fail_quietly,
+)
 
 #: the run artifact of every import (the directive's own artifact is keyed by reference)
 IMPORT_KEY = "nhap-van-ban"
@@ -28,18 +48,24 @@ class TaskForm(BaseModel):
     title: str = field(1, "Nhiệm vụ", "What is to be done (rõ việc)")
     description: str = field(2, "Nội dung chi tiết", "Details", "")
     lead_unit: str | None = field(
-        3, "Đơn vị chủ trì", "Code of the one lead unit, e.g. VPCTN-TH (rõ người)", None
+        3,
+        "Đơn vị chủ trì",
+        "The one lead unit (rõ người): its name, e.g. Vụ Tổng hợp, an alias, or its code",
+        None,
     )
     owner: str = field(4, "Người phụ trách", "Named person in charge (optional)", "")
     coordinating_units: list[str] = field(
-        5, "Đơn vị phối hợp", "Codes of the coordinating units", default_factory=list
+        5,
+        "Đơn vị phối hợp",
+        "The coordinating units, each by name, alias or code",
+        default_factory=list,
     )
     deadline: date | None = field(6, "Thời hạn", "Deadline date (rõ thời gian)", None)
     deadline_working_days: int | None = field(
         7, "Số ngày làm việc", "Or: the deadline is N working days from the issue date", None
     )
-    recurrence: Literal["monthly", "quarterly", "yearly", "ongoing"] | None = field(
-        8, "Định kỳ", "Recurring obligation; 'ongoing' is a duty without a deadline", None
+    recurrence: RecurrenceChoice = field(
+        8, "Định kỳ", "A recurring obligation, or an ongoing duty without a deadline", None
     )
     deliverable: str = field(9, "Sản phẩm", "Expected output (rõ sản phẩm)", "")
     authority: str = field(
@@ -60,8 +86,8 @@ class DirectiveForm(BaseModel):
     issuer: str = field(2, "Người/cơ quan chỉ đạo", "Who issued it")
     issued_on: date = field(3, "Ngày ban hành", "Issue date")
     meeting: str = field(4, "Cuộc họp", "The meeting it concludes (optional)", "")
-    priority: Literal["normal", "high", "urgent"] = field(
-        5, "Mức ưu tiên", "Priority: sets the reminder and escalation policy", "normal"
+    priority: PriorityChoice = field(
+        5, "Mức ưu tiên", "Priority: sets the reminder and escalation policy", PRIORITY["normal"]
     )
     tasks: list[TaskForm] = field(6, "Nhiệm vụ", "The tasks assigned, at least one", min_length=1)
     text: str = field(7, "Toàn văn", "Full text of the directive (optional)", "")
@@ -115,21 +141,24 @@ class Options(BaseModel):
 @task(name="store-directive", cache_policy=NO_CACHE)
 async def store_record(
     run: Run, data: dict[str, Any], strict: bool, by: str
-) -> imports.DirectiveImport:
+) -> imports.DirectiveImport | Refused:
     deps = run.deps
     now = deps.clock.now()
+    record = form_place(data, DirectiveForm, run.lang, TaskForm)
 
     def store() -> imports.DirectiveImport:
         with deps.session() as session:
             return imports.import_directive_record(
-                session, data, run.calendar, now, by, source=FORM, strict=strict
+                session, record, run.calendar, now, by, strict=strict
             )
 
-    return await blocking(store)
+    return await attempt(store)
 
 
 @task(name="import-file", cache_policy=NO_CACHE)
-async def store_file(run: Run, path: Path, strict: bool, by: str) -> imports.DirectiveImport:
+async def store_file(
+    run: Run, path: Path, strict: bool, by: str
+) -> imports.DirectiveImport | Refused:
     deps = run.deps
     now = deps.clock.now()
 
@@ -137,7 +166,40 @@ async def store_file(run: Run, path: Path, strict: bool, by: str) -> imports.Dir
         with deps.session() as session:
             return imports.import_directives(session, path, run.calendar, now, by, strict=strict)
 
-    return await blocking(store)
+    return await attempt(store)
+
+
+def with_codes(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's data with its choices as the intake reads them: 'Khẩn' -> 'urgent',
+    'Hằng quý' -> 'quarterly' (a code, or anything else, is left for the intake)."""
+    out = dict(data)
+    if "priority" in out:
+        out["priority"] = code_of(PRIORITY, out["priority"])
+    tasks = out.get("tasks")
+    if isinstance(tasks, list):
+        out["tasks"] = [
+            {**t, "recurrence": code_of(RECURRENCE, t["recurrence"])}
+            if isinstance(t, dict) and t.get("recurrence")
+            else t
+            for t in tasks
+        ]
+    return out
+
+
+def _form_value(key: str) -> str:
+    form = next(iter((flow_run.parameters or {}).values()), None)
+    value = form.get(key) if isinstance(form, dict) else getattr(form, key, None)
+    return str(value)[:80] if isinstance(value, str) and value.strip() else ""
+
+
+def _directive_run_name() -> str:
+    """'nhập văn bản 45/TB-VPCTN'."""
+    return f"nhập văn bản {_form_value('reference')}".strip()
+
+
+def _file_run_name() -> str:
+    """'nhập tệp chi-dao-thang-12.xlsx'."""
+    return f"nhập tệp {Path(_form_value('path')).name}".strip()
 
 
 async def _report(run: Run, result: imports.DirectiveImport) -> dict[str, Any]:
@@ -169,7 +231,8 @@ def _strict(run: Run, given: bool | None) -> bool:
     return run.settings.import_strict if given is None else given
 
 
-@flow(name="issue-directive", validate_parameters=False)
+@flow(name="issue-directive", validate_parameters=False, flow_run_name=_directive_run_name)
+@refusals_fail_quietly
 async def issue_directive(directive: DirectiveForm) -> dict[str, Any]:
     """Enter a directive and its tasks from the form (nhập văn bản chỉ đạo).
 
@@ -184,18 +247,19 @@ async def issue_directive(directive: DirectiveForm) -> dict[str, Any]:
         raw = directive.model_dump(mode="json") if isinstance(directive, BaseModel) else directive
         if not isinstance(raw, dict):
             raise RunRefused(
-                f"{FORM}: cần một văn bản chỉ đạo / a directive is required, got {raw!r}"
+                f"{FORM[run.lang]}: cần một văn bản chỉ đạo / a directive is required, got {raw!r}"
             )
         options = parse_form(Options, raw, run.lang)
         # the directive itself is checked by the intake, exactly as a file's directive
-        data = {k: v for k, v in raw.items() if k not in Options.model_fields}
-        result = await store_record(
+        data = with_codes({k: v for k, v in raw.items() if k not in Options.model_fields})
+        stored = await store_record(
             quote(run), data, _strict(run, options.strict), actor(options.entered_by)
         )
-        return await _report(run, result)
+        return await _report(run, accepted(stored))
 
 
-@flow(name="import-directive-file", validate_parameters=False)
+@flow(name="import-directive-file", validate_parameters=False, flow_run_name=_file_run_name)
+@refusals_fail_quietly
 async def import_directive_file(request: FileForm) -> dict[str, Any]:
     """Import the directives of a YAML, JSON or Excel file (nhập văn bản từ tệp), as
     `dondoc directive import FILE` does: all of them, or none.
@@ -210,7 +274,7 @@ async def import_directive_file(request: FileForm) -> dict[str, Any]:
             raise RunRefused(
                 f"Không tìm thấy tệp: {path}" if run.lang == "vi" else f"No such file: {path}"
             )
-        result = await store_file(
+        stored = await store_file(
             quote(run), path, _strict(run, form.strict), actor(form.entered_by)
         )
-        return await _report(run, result)
+        return await _report(run, accepted(stored))

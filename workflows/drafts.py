@@ -7,13 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 from pydantic import BaseModel, ConfigDict
 
+from engine.extract.documents import DocumentRefused, read_document
+from engine.presenters import in_language
 from engine.services.convert import unit_from_row
 from engine.services.drafting import Drafted, draft_text, draft_yaml
 from engine.store import reads
 from workflows.artifacts import Markdown, Publication, Table, publish
-from workflows.common import Run, RunRefused, blocking, dondoc_run, field, parse_form
+from workflows.common import (
+    Run,
+    RunRefused,
+    blocking,
+    dondoc_run,
+    field,
+    parse_form,
+    refusals_fail_quietly,
+)
 
 #: the artifacts of every draft: the proposed tasks, and the draft file's text
 DRAFT_KEY = "du-thao-van-ban"
@@ -29,7 +40,7 @@ class DraftForm(BaseModel):
         0, "Văn bản kết luận", "The meeting's conclusions, pasted (or give a path)", ""
     )
     path: str = field(
-        1, "Đường dẫn tệp", "Or: a UTF-8 .txt file as the worker sees it (relative or absolute)", ""
+        1, "Đường dẫn tệp", "Or: a .docx, .pdf, .html or .txt file as the worker sees it", ""
     )
     meeting_date: date | None = field(
         2, "Ngày họp", "Meeting date, when the text does not give it", None
@@ -58,9 +69,11 @@ def draft_table(drafted: Drafted, lang: str) -> Table:
             if task.kind == "ongoing_duty"
             else ("nhiệm vụ", "task")
         )
+        label = kind[1] if lang == "en" else kind[0]
+        reason = task.kind_reason.split(" / ")[-1 if lang == "en" else 0]  # which cue decided
         values = (
             number, task.title, unit, when, task.recurrence.value if task.recurrence else "—",
-            kind[1] if lang == "en" else kind[0], task.quote,
+            f"{label} ({reason})" if reason else label, task.quote,
         )  # fmt: skip
         rows.append(dict(zip(headers, values, strict=True)))
     extraction = drafted.extraction
@@ -80,7 +93,17 @@ def _draft(run: Run, text: str, source: str, meeting_date: date | None) -> Draft
     return draft_text(text, source, units, run.calendar, meeting_date)
 
 
-@flow(name="draft-directive-from-text", validate_parameters=False)
+def _run_name() -> str:
+    """'dự thảo ket-luan-hop-giao-ban.docx' (or 'dự thảo từ văn bản dán vào')."""
+    form = next(iter((flow_run.parameters or {}).values()), None)
+    path = form.get("path") if isinstance(form, dict) else getattr(form, "path", None)
+    if isinstance(path, str) and path.strip():
+        return f"dự thảo {Path(path.strip()).name}"[:100]
+    return "dự thảo từ văn bản dán vào"
+
+
+@flow(name="draft-directive-from-text", validate_parameters=False, flow_run_name=_run_name)
+@refusals_fail_quietly
 async def draft_directive_from_text(request: DraftForm) -> dict[str, Any]:
     """Propose a directive's tasks from the meeting's conclusions text (lập dự thảo từ văn
     bản kết luận): each with its source sentence, unit, deadline and recurrence, matched
@@ -98,15 +121,24 @@ async def draft_directive_from_text(request: DraftForm) -> dict[str, Any]:
                 raise RunRefused(
                     f"Không tìm thấy tệp: {path}" if run.lang == "vi" else f"No such file: {path}"
                 )
-            text, source = path.read_text(encoding="utf-8"), path.name
+            try:
+                text, source = read_document(path).text, path.name
+            except DocumentRefused as exc:
+                en = run.lang == "en"
+                raise RunRefused(
+                    f"{exc.name}: {exc.en}" if en else f"Tệp {exc.name}: {exc.vi}"
+                ) from exc
         if not text.strip():
             raise RunRefused(
-                "Cần văn bản kết luận hoặc đường dẫn tệp / paste the text or give a path"
+                in_language(
+                    "Cần dán văn bản kết luận hoặc ghi đường dẫn tệp / paste the text or give a path",
+                    run.lang,
+                )
             )
         try:
             drafted = await blocking(_draft, run, text, source, form.meeting_date)
         except ValueError as exc:
-            raise RunRefused(str(exc)) from exc
+            raise RunRefused(in_language(str(exc), run.lang)) from exc
         document = draft_yaml(drafted.record)
         if form.out:
             out = Path(form.out).expanduser()

@@ -17,6 +17,7 @@ from workflows.artifacts import (
     Publication,
     delivery_markdown,
     directive_tables,
+    directive_tag,
     publish,
     sweep_markdown,
     touched_references,
@@ -28,9 +29,13 @@ from workflows.common import (
     dondoc_run,
     field,
     moment,
+    office_time_name,
     parse_form,
+    refusals_fail_quietly,
     retry_unless_refused,
 )
+from workflows.events import emit_outbox_planned, publish_task_events
+from workflows.overview import build_overview
 
 SWEEP_KEY = "ra-soat"
 DELIVERY_KEY = "gui-thu"
@@ -78,7 +83,8 @@ async def send(run: Run, now: datetime | None) -> delivery.DeliveryReport:
     return await blocking(delivery.deliver, run.deps, now=now)
 
 
-@flow(name="sweep", validate_parameters=False)
+@flow(name="sweep", validate_parameters=False, flow_run_name=office_time_name("rà soát"))
+@refusals_fail_quietly
 async def sweep(request: SweepForm = SweepForm()) -> dict[str, Any]:
     """Plan the reminders, escalations and recurring tasks due now into the outbox
     (rà soát, nhắc việc, đôn đốc), as `dondoc sweep` does.
@@ -100,9 +106,17 @@ async def sweep(request: SweepForm = SweepForm()) -> dict[str, Any]:
                 tables = directive_tables(
                     session, run.calendar, now, touched[:MAX_DIRECTIVES], run.lang
                 )
-            return Publication([summary, *tables])
+                overview = build_overview(
+                    session, run.calendar, now, run.lang, run.settings.overview_due_within
+                )
+            tags = [directive_tag(r) for r in touched[:MAX_DIRECTIVES]]
+            return Publication([summary, *tables, *overview], tags)
 
         await publish(await blocking(build))
+        if not report.dry_run:
+            await publish_task_events(quote(run))
+            if report.mails:  # prefect.yaml's trigger starts deliver-outbox on this
+                await emit_outbox_planned(len(report.mails))
         result = {
             "in_office_hours": report.in_office_hours,
             "tasks_checked": report.tasks_checked,
@@ -114,7 +128,12 @@ async def sweep(request: SweepForm = SweepForm()) -> dict[str, Any]:
         return result
 
 
-@flow(name="deliver-outbox", validate_parameters=False)
+@flow(
+    name="deliver-outbox",
+    validate_parameters=False,
+    flow_run_name=office_time_name("gửi thư"),
+)
+@refusals_fail_quietly
 async def deliver_outbox(request: DeliveryForm = DeliveryForm()) -> dict[str, Any]:
     """Send the mail due in the outbox (gửi thư), as `dondoc deliver` does: nothing
     outside office hours; a temporary failure is retried later, a permanent one is

@@ -23,6 +23,8 @@ class Located:
     labels: dict[str, str] = field(default_factory=dict)  # field -> column header
     # a task's field -> column header, where a task's field shares a directive's name
     task_labels: dict[str, str] = field(default_factory=dict)
+    # a form counts its tasks from 1 and names them: "nhiệm vụ 1" for tasks[0]
+    task_word: str = ""
 
     def problem(self, loc: Loc, reason_vi: str, reason_en: str) -> Problem:
         loc = list(loc)
@@ -33,6 +35,12 @@ class Located:
             index = loc[1]
             if self.task_rows:
                 row = self.task_rows[index] if index < len(self.task_rows) else row
+            elif self.task_word:
+                path = (
+                    f"{path}, {self.task_word} {index + 1}"
+                    if path
+                    else f"{self.task_word} {index + 1}"
+                )
             else:
                 path = f"{path}.tasks[{index}]" if path else f"tasks[{index}]"
             loc = loc[2:]

@@ -39,6 +39,7 @@ from engine.intake.schema import (
     error_reasons,
     parse_date,
 )
+from engine.intake.unit_names import closest_units, resolve_unit_names
 
 
 @dataclass(frozen=True)
@@ -97,20 +98,26 @@ def _unsafe_values(
 
 
 def _parse(
-    model: type[M], record: Located, problems: list[Problem], free_text: frozenset[str]
+    model: type[M],
+    record: Located,
+    problems: list[Problem],
+    free_text: frozenset[str],
+    refused: Iterable[Place] = (),
 ) -> M | None:
-    unsafe = _unsafe_values(record, free_text, problems)
+    """The record as `model`, or None with its problems added; a place already `refused`
+    (an unknown unit) is not refused a second time for its form."""
+    unsafe = _unsafe_values(record, free_text, problems) | set(refused)
     try:
         parsed = model.model_validate(record.data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
             if any(loc[: len(place)] == place for place in unsafe):
-                continue  # already refused for the character
+                continue  # already refused for the character, or as an unknown unit
             vi, en = error_reasons(dict(error))
             problems.append(record.problem(loc, vi, en))
         return None
-    return None if unsafe else parsed
+    return None if unsafe - set(refused) else parsed
 
 
 def _person(p: PersonIn) -> Person:
@@ -224,12 +231,15 @@ def _parent_loops(parents: Mapping[str, str | None]) -> dict[str, tuple[list[str
 # -- directives --------------------------------------------------------------------
 
 
-def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list[Problem]) -> None:
+def _check_unit_codes(
+    record: Located, units: Mapping[str, Unit], problems: list[Problem]
+) -> set[Place]:
     """Unknown or inactive unit codes, checked on the raw values so that another bad
-    field in the same task does not hide them."""
+    field in the same task does not hide them; the places refused."""
+    refused: set[Place] = set()
     raw_tasks = record.data.get("tasks")
     if not isinstance(raw_tasks, list):
-        return
+        return refused
     for index, raw in enumerate(raw_tasks):
         if not isinstance(raw, dict):
             continue
@@ -247,13 +257,20 @@ def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list
             code = value.strip().upper()
             unit = units.get(code)
             if unit is None:
+                refused.add(("tasks", index, key))
+                vi, en = closest_units(value, units, "vi"), closest_units(value, units, "en")
+                named = " " in value.strip()  # a name that matched no unit, not a code
                 problems.append(
                     record.problem(
                         ["tasks", index, key],
-                        f"mã đơn vị {code} không có trong danh mục",
-                        f"unknown unit code {code}",
+                        (f"không có đơn vị '{value.strip()}' trong danh mục" if named
+                         else f"mã đơn vị {code} không có trong danh mục")
+                        + (f"; có phải: {', '.join(vi)}?" if vi else ""),
+                        (f"no unit '{value.strip()}' in the directory" if named
+                         else f"unknown unit code {code}")
+                        + (f"; did you mean: {', '.join(en)}?" if en else ""),
                     )
-                )
+                )  # fmt: skip
             elif not unit.active:
                 problems.append(
                     record.problem(
@@ -262,6 +279,7 @@ def _check_unit_codes(record: Located, units: Mapping[str, Unit], problems: list
                         f"unit {code} is inactive",
                     )
                 )
+    return refused
 
 
 def _check_reference(
@@ -347,8 +365,9 @@ def validate_directives(
     specs: list[DirectiveSpec] = []
     drafts: list[DraftNote] = []
     for record in records:
-        _check_unit_codes(record, units, problems)
-        directive = _parse(DirectiveIn, record, problems, DIRECTIVE_FREE_TEXT)
+        resolve_unit_names(record, units)
+        unknown_units = _check_unit_codes(record, units, problems)
+        directive = _parse(DirectiveIn, record, problems, DIRECTIVE_FREE_TEXT, unknown_units)
         if directive is None:
             reference, issued_on, deadlines = _readable_parts(record)
             if reference:
