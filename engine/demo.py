@@ -44,7 +44,12 @@ DEMO_SETTINGS = {
     "DONDOC_COORDINATOR_EMAIL": "theodoi@vpctn.example.vn",
     "DONDOC_LEADERSHIP_EMAIL": "lanhdao.vanphong@vpctn.example.vn",
     "DONDOC_LEADER_EMAIL": "thuky.chutich@vpctn.example.vn",
+    # the web app of the mail's links (`make demo-web` serves it on this address)
+    "DONDOC_PUBLIC_URL": "http://127.0.0.1:8765",
+    "DONDOC_WEB_KEY_FILE": str(OUT / "web.key"),
+    "DONDOC_UPLOAD_DIR": str(OUT / "uploads"),
 }
+WEB_AT = "2026-01-20T17:00"  # `make demo-web`: the page's clock stands where the demo ended
 AUTHORITY = "lanhdao.vpctn"  # who confirms results and decides extensions
 CONFIRMING = ("completed", "returned")
 
@@ -87,7 +92,17 @@ STORY: list[tuple[str, str, str, str, str]] = [
     ("01/TB-VPCTN", "1", "completed", "2026-01-16T10:00", "Xác nhận hoàn thành"),
     ("01/TB-VPCTN", "3", "submitted", "2026-01-19T09:00", "Đã báo cáo kết quả"),
     ("01/TB-VPCTN", "3", "completed", "2026-01-19T15:00", "Xác nhận, chậm 2 ngày làm việc"),
+    # the side roads (issue 16): a pause while another body decides, its end moving the
+    # deadline by the working days paused; a unit declining a task and the office giving it
+    # to another unit (the acting head is in examples/units.yaml: `absences`)
+    ("45/TB-VPCTN", "6", "pause", "2025-12-08T10:00", "Chờ ý kiến của Bộ Ngoại giao về lịch"),
+    ("45/TB-VPCTN", "6", "resume", "2025-12-22T10:00", "Bộ Ngoại giao đã có ý kiến"),
+    ("01/TB-VPCTN", "5", "decline", "2026-01-07T10:00", "Không thuộc chức năng của Vụ Tổng hợp"),
+    ("01/TB-VPCTN", "5", "reassign:VPCTN-TCHC", "2026-01-08T09:00", "Giao Vụ TCHC chủ trì"),
 ]
+#: the side roads' commands, and who takes each step
+SIDE_ROADS = {"pause": AUTHORITY, "resume": AUTHORITY, "decline": "thanhpv@example.vn",
+              "reassign": COORDINATOR}  # fmt: skip
 
 
 def _run(*args: str, at: str | None = None, show: bool = True) -> None:
@@ -170,6 +185,10 @@ def _timeline(
                     "--by",
                     AUTHORITY,
                 ]
+            move, _, unit = act.partition(":")
+            if move in SIDE_ROADS:
+                where = ["--unit", unit] if unit else []
+                return ["task", move, task_id, *where, "--reason", why, "--by", SIDE_ROADS[move]]
             by = AUTHORITY if act in CONFIRMING else COORDINATOR
             return ["task", "update", task_id, "--status", act, "--note", why, "--by", by]
 
@@ -258,7 +277,54 @@ def main() -> None:
         f"Thử tiếp: DONDOC_DATABASE_URL=sqlite:///demo-out/dondoc.db .venv/bin/dondoc tasks list --overdue --as-of {AS_OF}",
         highlight=False,
     )
+    found = _a_link()
+    if found:
+        cli.console.print(
+            f"Trang web của đơn vị, từ thư {found[1]} (chạy [bold]make demo-web[/bold] rồi mở):\n{found[0]}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _a_link() -> tuple[str, str] | None:
+    """A unit head's task link that works when `make demo-web` serves the page, from the
+    latest mail of the demo's mailbox that carries one."""
+    import re
+    from datetime import datetime
+    from email import message_from_bytes, policy
+
+    from engine.links import Purpose, Refused, Signer, link_secret
+
+    settings = load_settings()  # main() and web() put the demo's settings in the environment
+    at = datetime.fromisoformat(WEB_AT).replace(tzinfo=ZoneInfo(settings.timezone))
+    signer = Signer(link_secret(settings), settings.link_days, lambda: at)
+    base = re.escape(DEMO_SETTINGS["DONDOC_PUBLIC_URL"])
+    for path in sorted((OUT / "mail").glob("*.eml"), reverse=True):
+        body = message_from_bytes(path.read_bytes(), policy=policy.default).get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        for link in re.findall(base + r"/task/\S+", text):
+            try:
+                if signer.read(link.rsplit("/", 1)[1]).purpose is Purpose.ACT:
+                    return link, path.name
+            except Refused:
+                continue
+    return None
+
+
+def web() -> None:
+    """`make demo-web`: the demo's web app on 127.0.0.1 until Ctrl+C, its clock where the
+    demo ended, so that the links printed by `make demo` work."""
+    url = f"sqlite:///{OUT / 'dondoc.db'}"
+    if not (OUT / "dondoc.db").exists():
+        raise SystemExit("Chưa có demo-out/: chạy make demo trước / run make demo first")
+    os.environ |= {"DONDOC_DATABASE_URL": url, "DONDOC_SIMULATED_NOW": WEB_AT} | DEMO_SETTINGS
+    found = _a_link()
+    if found:
+        cli.console.print(f"Mở / open: {found[0]}", highlight=False, soft_wrap=True)
+    cli.app(["web", "--host", "127.0.0.1", "--port", "8765"], prog_name="dondoc")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    web() if sys.argv[1:] == ["web"] else main()

@@ -16,6 +16,8 @@ STATUS = {
     Status.EXTENSION_REQUESTED: ("Đề nghị gia hạn", "Extension requested"),
     Status.COMPLETED: ("Hoàn thành", "Completed"),
     Status.CANCELLED: ("Đã hủy", "Cancelled"),
+    Status.PAUSED: ("Tạm dừng", "Paused"),
+    Status.DECLINED: ("Đơn vị từ chối, chờ quyết định", "Declined, awaiting a decision"),
 }
 
 CATEGORY = {
@@ -27,6 +29,8 @@ CATEGORY = {
     ),
     Category.IN_PROGRESS_OVERDUE: ("Chưa hoàn thành, quá hạn", "In progress, overdue"),
     Category.ONGOING: ("Nhiệm vụ thường xuyên", "Ongoing duty"),
+    Category.PAUSED: ("Tạm dừng thực hiện", "Paused"),
+    Category.DECLINED: ("Đơn vị từ chối, chờ giao lại", "Declined, awaiting reassignment"),
 }
 NO_CATEGORY = ("Chưa giao / đã hủy", "Not assigned / cancelled")
 
@@ -36,6 +40,8 @@ CATEGORY_STYLE = {
     Category.IN_PROGRESS_WITHIN_DEADLINE: "blue",
     Category.IN_PROGRESS_OVERDUE: "red",
     Category.ONGOING: "grey62",
+    Category.PAUSED: "purple",
+    Category.DECLINED: "magenta",
 }
 
 RECURRENCE = {
@@ -90,17 +96,27 @@ KIND_LABEL = {
     "reminder_digest": ("Nhắc việc", "Reminder"),
     "overdue": ("Đôn đốc quá hạn", "Overdue"),
     "escalation": ("Nâng mức đôn đốc", "Escalation"),
+    "leader_digest": ("Tổng hợp hằng tuần", "Weekly summary"),
     "extension_decision": ("Gia hạn", "Extension decision"),
     "completion_accepted": ("Xác nhận hoàn thành", "Completion accepted"),
+    "result_submitted": ("Chờ xác nhận", "Awaiting confirmation"),
+    "extension_requested": ("Đề nghị gia hạn", "Extension requested"),
+    "fresh_link": ("Liên kết mới", "New link"),
     "completion_returned": ("Trả lại, thực hiện lại", "Returned"),
     "delivery_failed": ("Thư không gửi được", "Delivery failed"),
     "monthly_report": ("Báo cáo tháng", "Monthly review"),
+    "task_paused": ("Tạm dừng", "Paused"),
+    "task_resumed": ("Tiếp tục thực hiện", "Resumed"),
+    "task_declined": ("Đơn vị từ chối nhiệm vụ", "Task declined"),
+    "task_reassigned": ("Giao lại nhiệm vụ", "Task reassigned"),
+    "decline_answered": ("Trả lời đề nghị từ chối", "Answer to a refusal"),
 }
 OUTBOX_STATUS = {
     "pending": ("Chờ gửi", "Pending"),
     "sending": ("Đang gửi", "Sending"),
     "sent": ("Đã gửi", "Sent"),
     "failed": ("Không gửi được", "Failed"),
+    "revoked": ("Đã hủy (không gửi)", "Withdrawn (not sent)"),
 }
 
 WORDS = {
@@ -118,6 +134,7 @@ WORDS = {
     "owner": ("Người phụ trách", "Owner"),
     "deadline": ("Thời hạn", "Deadline"),
     "original_deadline": ("Thời hạn ban đầu", "Original deadline"),
+    "deadline_as_written": ("Ngày ghi trong văn bản (ngày nghỉ)", "Date as written (a day off)"),
     "recurrence": ("Định kỳ", "Recurrence"),
     "status": ("Trạng thái", "Status"),
     "category": ("Phân loại", "Category"),

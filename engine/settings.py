@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     serve_interval_seconds: int = Field(
         default=300, ge=5, description="How often `dondoc serve` runs the sweep and delivery"
     )
+    overview_due_within: int = Field(
+        default=5,
+        ge=0,
+        le=60,
+        description="The coordinator's overview lists as 'due soon' the tasks whose deadline "
+        "is today or within this many working days",
+    )
 
     report_dir: Path = Field(
         default=Path("reports"),
@@ -115,6 +122,32 @@ class Settings(BaseSettings):
         default="TH",
         description="Who keeps a copy besides the clerical office: the line 'Lưu: VT, TH.'",
     )
+
+    # the web app (`dondoc web`, `dondoc serve --web`): signed links in the mail
+    public_url: str | None = Field(
+        default=None,
+        description="The web app's address as the mail's readers reach it (behind the "
+        "office's reverse proxy: https://dondoc.example.gov.vn); unset: mail carries no links",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="The key links are signed with (32 random bytes or more, the same for "
+        "every process that mails or serves); unset: a key kept in the file web_key_file",
+    )
+    web_key_file: Path = Field(
+        default=Path("dondoc-web.key"),
+        description="Where the link key is kept when DONDOC_SECRET_KEY is unset (made on "
+        "first use, readable by its owner only)",
+    )
+    link_days: int = Field(default=30, ge=1, le=365, description="How long a link works, days")
+    upload_dir: Path = Field(
+        default=Path("uploads"),
+        description="Where submitted results' files are kept (not served as they are)",
+    )
+    upload_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="The largest file a unit may submit"
+    )
+    upload_max_files: int = Field(default=5, ge=1, le=50)
 
     import_strict: bool = Field(
         default=False,

@@ -266,7 +266,7 @@ def test_the_help_lists_the_commands_and_groups_in_their_order() -> None:
     command = typer.main.get_command(cli.app)
     groups = ["units", "directive", "directives", "task", "outbox", "tasks", "calendar"]
     assert list(command.commands) == [  # type: ignore[attr-defined]
-        *("init", "sweep", "deliver", "serve", "check"),
+        *("init", "sweep", "deliver", "serve", "web", "check"),
         *groups,
         "report",
         "deadline",

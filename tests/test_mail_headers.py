@@ -19,7 +19,7 @@ import quopri
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -226,6 +226,10 @@ MAILS: dict[str, tuple[str, dict[str, Any]]] = {
     "escalation, one unit": (
         "escalation",
         items(escalated(t(), 3)) | {"level": 3, "undelivered": []},
+    ),
+    "leader's weekly digest": (
+        "leader_digest",
+        items(escalated(t(), 3), escalated(OTHER_TASK, 3)) | {"as_of": date(2026, 1, 19)},
     ),
     "extension granted": ("extension_decision", fields_for("extension_decision", TITLE)),
     "extension refused": (

@@ -25,6 +25,7 @@ from engine.mail.context import (
     Recipient,
     ReportTask,
     TaskView,
+    Upload,
 )
 from engine.mail.ics import deadline_ics
 from engine.mail.message import message_from_outbox
@@ -50,11 +51,20 @@ DEADLINE_FORM = {
     "reminder_digest": "short",
     "overdue": "short",
     "escalation": "short",
+    "leader_digest": "short",
     "extension_decision": "long",
     "completion_accepted": "long",
     "completion_returned": "long",
     "delivery_failed": "short",  # the failed mail's subject, "… — thời hạn 15/12/2025"
     "monthly_report": "short",  # the longest overdue, in a list
+    "result_submitted": "long",
+    "extension_requested": "long",
+    "fresh_link": "long",
+    "task_paused": "long",
+    "task_resumed": "long",
+    "task_declined": "long",
+    "task_reassigned": "long",
+    "decline_answered": "long",
 }
 SALUTATION = {"vi": "Kính gửi: Đồng chí Vụ trưởng Vụ Pháp luật", "en": "Dear Nguyễn Đức Long,"}
 SIGN_OFF = {"vi": "Trân trọng.", "en": "Yours sincerely,"}
@@ -140,6 +150,10 @@ def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
             "level": 2,
             "undelivered": [],
         },
+        "leader_digest": {
+            "items": [escalated(t, 3, 25), escalated(other, 3, 21)],
+            "as_of": date(2026, 1, 19),
+        },
         "extension_decision": {
             "task": t,
             "approved": True,
@@ -157,6 +171,30 @@ def fields_for(kind: str, title: str = TITLE) -> dict[str, Any]:
                 attempts=5,
             )
         },
+        "result_submitted": {
+            "task": t,
+            "note": "Đã hoàn thành dự thảo.",
+            "files": [Upload("du-thao.pdf", "1,2 MB")],
+            "actor": "long@vpctn.gov.vn",
+        },
+        "extension_requested": {
+            "task": t,
+            "requested_until": date(2025, 12, 31),
+            "reason": "Chờ ý kiến thẩm định của Bộ Tư pháp",
+            "actor": "long@vpctn.gov.vn",
+        },
+        "fresh_link": {"task": t, "url": "https://dondoc.example.vn/task/1/abc"},
+        "task_paused": {"task": t, "reason": "Chờ ý kiến của Bộ Tư pháp"},
+        "task_resumed": {
+            "task": t,
+            "reason": "Đã có ý kiến của Bộ Tư pháp",
+            "old_deadline": date(2025, 12, 1),
+            "new_deadline": DEADLINE,
+            "days": 10,
+        },
+        "task_declined": {"task": t, "reason": "Không thuộc chức năng", "actor": "long@vpctn"},
+        "task_reassigned": {"task": t, "reason": "Giao Vụ Tổng hợp", "new_unit_name": "Vụ TH"},
+        "decline_answered": {"task": t, "reason": "Thuộc chức năng của Vụ"},
         "monthly_report": {
             "report": MonthlyReportView(
                 month="12/2025",
@@ -645,6 +683,7 @@ ADDRESSED_TO: dict[str, tuple[tuple[Any, str, str], ...]] = {
         (leadership, *LEADERSHIP),
     ),
     "escalation 3": ((leadership, *LEADERSHIP),),
+    "leader_digest": ((leadership, *LEADERSHIP),),
     "delivery_failed": (
         (
             coordinator,
@@ -658,7 +697,7 @@ ADDRESSED_TO: dict[str, tuple[tuple[Any, str, str], ...]] = {
     ),
 }
 #: those reported to: a superior, the office's leadership
-UPWARD = ("escalation 2", "escalation 3", "monthly_report")
+UPWARD = ("escalation 2", "escalation 3", "leader_digest", "monthly_report")
 RECIPIENTS = (lambda lang: recipient(language=lang), superior, leadership, coordinator)
 #: the words an official would strike out
 NEVER = (

@@ -24,8 +24,10 @@ from engine.cli import (  # noqa: F401
     mail,
     report,
     serve,
+    side_roads,
     tasks,
     units,
+    web,
 )
 
 # isort: split

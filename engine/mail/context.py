@@ -6,7 +6,7 @@ in `KINDS`; templates use the filters `long_date`, `short_date` (see render.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from engine.domain.routing import Recipient as Recipient  # the domain decides who receives
@@ -37,6 +37,26 @@ class TaskView:
     recurrence: str | None  # monthly | quarterly | yearly | ongoing
     deliverable: str
     authority: str
+    lead_unit: str = ""  # the lead unit's code
+    link_version: str = ""  # the version its signed links carry (engine.links)
+
+
+@dataclass(frozen=True)
+class MailLinks:
+    """The signed links a mail carries for its recipient (engine.links); all empty when
+    DONDOC_PUBLIC_URL is unset. Every kind is given them, as `links`."""
+
+    tasks: dict[int, str] = field(default_factory=dict)  # task id -> its page
+    unit: str = ""  # the unit's page (digests)
+    decide: str = ""  # the office's decision page (a submission, an extension request)
+    files: dict[str, str] = field(default_factory=dict)  # report file name -> its address
+    view_only: bool = False  # an escalation's readers see the tasks, the unit acts on them
+
+    def task(self, task_id: int) -> str:
+        return self.tasks.get(task_id, "")
+
+
+NO_LINKS = MailLinks()
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,14 @@ class DueItem:
     task: TaskView
     working_days_left: int = 0
     working_days_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file submitted with a result, as the office's mail lists it."""
+
+    name: str
+    size: str  # "1,2 MB"
 
 
 @dataclass(frozen=True)
@@ -94,9 +122,26 @@ KINDS: dict[str, tuple[str, ...]] = {
     # escalation items, possibly of several units; to a leader, the failed mail nobody
     # was told of (`FailedMail`s, else empty)
     "escalation": ("items", "level", "undelivered"),
+    # to the leader, weekly: the tasks still open at the top level (escalation items, the
+    # longest overdue first), as of the day of the sweep
+    "leader_digest": ("items", "as_of"),
     "extension_decision": ("task", "approved", "old_deadline", "new_deadline", "reason"),
     "completion_accepted": ("task", "note"),
     "completion_returned": ("task", "note"),
+    # to the office: a result submitted through a link ("[Chờ xác nhận]"), with the
+    # files' names and sizes (`Upload`s); an extension asked for ("[Đề nghị gia hạn]")
+    "result_submitted": ("task", "note", "files", "actor"),
+    "extension_requested": ("task", "requested_until", "reason", "actor"),
+    # a fresh link, asked for from an expired one's page, to the address it was made for
+    "fresh_link": ("task", "url"),
+    # the side roads (issue 16): to the lead unit's head, a pause and its end; to the
+    # office's coordinator, a unit's refusal; to the old lead unit's head, the task given
+    # to another unit; to the lead unit's head, the office's answer to its refusal
+    "task_paused": ("task", "reason"),
+    "task_resumed": ("task", "reason", "old_deadline", "new_deadline", "days"),
+    "task_declined": ("task", "reason", "actor"),
+    "task_reassigned": ("task", "reason", "new_unit_name"),
+    "decline_answered": ("task", "reason"),
     "delivery_failed": ("failed",),
     "monthly_report": ("report",),
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine import i18n, presenters, templating
-from engine.mail.context import KINDS
+from engine.mail.context import KINDS, NO_LINKS
 from engine.templating import environment
 
 TEMPLATES = templating.TEMPLATES / "mail"
@@ -66,7 +66,8 @@ def render(kind: str, lang: str, **context: object) -> Rendered:
         raise ValueError(f"unknown mail kind {kind!r}; known: {', '.join(KINDS)}")
     if lang not in LANGUAGES:
         raise ValueError(f"unknown mail language {lang!r}; known: {', '.join(LANGUAGES)}")
-    expected = {"office", "recipient", *KINDS[kind]}
+    context.setdefault("links", NO_LINKS)  # every kind may carry signed links
+    expected = {"office", "recipient", "links", *KINDS[kind]}
     missing = sorted(expected - context.keys())
     unexpected = sorted(context.keys() - expected)
     if missing or unexpected:

@@ -35,4 +35,9 @@ class Deps:
             yield session
 
     def notifier(self) -> Notifier:
-        return Notifier(self.settings)
+        """The notifier, with the absences as they are now (mail to a person away goes to
+        whoever acts for them)."""
+        from engine.services.absences import absences
+
+        with self.session() as session:
+            return Notifier(self.settings, absences=absences(session))

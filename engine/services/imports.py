@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, select
 from engine.domain.calendar import WorkingCalendar
 from engine.domain.lifecycle import Status
 from engine.domain.model import DirectiveSpec, TaskSpec, Unit
+from engine.domain.policy import Policies, Policy, deadline_in_force
 from engine.domain.recurrence import next_instance_on
 from engine.intake.readers import Located, read_directives, read_units
 from engine.intake.validate import DraftNote, validate_directives, validate_units
@@ -89,11 +90,14 @@ def import_directives(
     actor: str,
     *,
     strict: bool = False,
+    policies: Policies | None = None,
 ) -> DirectiveImport:
     """Store every directive in the file with its tasks, or nothing at all.
 
     Tasks with all six clears start `assigned`; the others are stored as drafts and
-    listed in the result with what they lack.
+    listed in the result with what they lack. A deadline on a day off ends on the next
+    working day when the policy of the directive's priority says so (`policies`; the
+    shipped default does), the date as written kept on the task.
     """
     units, references = _directory(session)
     records, reader_problems = read_directives(path)
@@ -101,32 +105,36 @@ def import_directives(
         records, units, references, calendar, strict=strict, reader_problems=reader_problems
     )
     count = _store_directives(
-        session, specs, drafts, calendar, now, actor, f"Nhập từ tệp {path.name}"
+        session, specs, drafts, calendar, now, actor, f"Nhập từ tệp {path.name}", policies
     )
     return DirectiveImport([s.reference for s in specs], count, drafts)
 
 
 def import_directive_record(
     session: Session,
-    data: dict[str, Any],
+    data: dict[str, Any] | Located,
     calendar: WorkingCalendar,
     now: datetime,
     actor: str,
     *,
     source: str = "Prefect form",
     strict: bool = False,
+    policies: Policies | None = None,
 ) -> DirectiveImport:
     """Store one directive given as a record (a form's data, shaped like one directive
     of a YAML file), checked exactly as a file's directive is.
 
-    Problems are located in `source` ("Prefect form, tasks[0], trường 'deadline': …");
+    Problems are located in `source` ("Prefect form, tasks[0], trường 'deadline': …"),
+    or as the given `Located` names places (a form's own labels, tasks counted from 1);
     a refused record changes nothing.
     """
     units, references = _directory(session)
-    specs, drafts = validate_directives(
-        [Located(data, source)], units, references, calendar, strict=strict
+    record = data if isinstance(data, Located) else Located(data, source)
+    source = record.file
+    specs, drafts = validate_directives([record], units, references, calendar, strict=strict)
+    count = _store_directives(
+        session, specs, drafts, calendar, now, actor, f"Nhập từ {source}", policies
     )
-    count = _store_directives(session, specs, drafts, calendar, now, actor, f"Nhập từ {source}")
     return DirectiveImport([s.reference for s in specs], count, drafts)
 
 
@@ -145,6 +153,7 @@ def _store_directives(
     now: datetime,
     actor: str,
     reason: str,
+    policies: Policies | None = None,
 ) -> int:
     """Write validated directives and their tasks in one transaction; the number of tasks.
 
@@ -166,11 +175,17 @@ def _store_directives(
         for batch in _slices(specs):
             rows, tasks = [], []
             for spec in batch:
-                for index, task in enumerate(spec.tasks):
+                policy = (policies or Policies()).for_priority(spec.priority.value)
+                for index, written in enumerate(spec.tasks):
                     note = draft_keys.get((spec.reference, index))
                     status = Status.DRAFT if note else Status.ASSIGNED
                     directive_id = directive_ids[spec.reference]
-                    rows.append(_task_values(directive_id, task, status, note, now, today))
+                    task = _in_force(written, calendar, policy)
+                    row = _task_values(directive_id, task, status, note, now, today)
+                    row["deadline_as_written"] = (
+                        written.deadline if written.deadline != task.deadline else None
+                    )
+                    rows.append(row)
                     tasks.append((task, status))
             _insert(connection, TaskRow, rows)
             task_ids = _task_ids(connection, [directive_ids[spec.reference] for spec in batch])
@@ -266,6 +281,15 @@ def _directive_values(spec: DirectiveSpec, now: datetime, actor: str) -> dict[st
         "created_at": now,
         "created_by": actor,
     }
+
+
+def _in_force(task: TaskSpec, calendar: WorkingCalendar, policy: Policy) -> TaskSpec:
+    """The task with the deadline its written date sets (the next working day for a date
+    on a day off, when the policy says so)."""
+    if task.deadline is None:
+        return task
+    in_force = deadline_in_force(task.deadline, calendar, policy)
+    return task if in_force == task.deadline else replace(task, deadline=in_force)
 
 
 def _task_values(

@@ -15,8 +15,11 @@ from engine.domain.categories import Standing, standing
 from engine.domain.errors import DomainError
 from engine.domain.lifecycle import Status, check_move
 from engine.domain.model import Clear, Recurrence, describe_missing
+from engine.domain.policy import Policies, beyond_extension_limits, deadline_in_force
 from engine.domain.recurrence import next_instance_on
 from engine.notify import Notifier, head_recipient
+from engine.services.office_mail import tell_office, uploads_of
+from engine.services.side_roads import extensions_granted, not_a_side_road, policy_of
 from engine.store.tables import DirectiveRow, TaskCoordinatorRow, TaskEventRow, TaskRow, UnitRow
 
 
@@ -252,12 +255,16 @@ def change_status(
     note: str,
     notifier: Notifier | None = None,
     calendar: WorkingCalendar | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> TaskRow:
     """Move a task to `to`, recording who, when and why. Nothing changes on error.
 
-    `calendar` dates the sweep's mark in the office's zone (see `_office_date`)."""
+    `calendar` dates the sweep's mark in the office's zone (see `_office_date`); `payload`
+    goes into the event (a web answer's link purpose, a submission's files). A result
+    submitted is mailed to the office's coordinator."""
     try:
         task = _load_for_change(session, task_id, at)
+        not_a_side_road(task_id, Status(task.status), to)
         values: dict[str, Any] = _marks_for(to, _office_date(at, calendar))
         if to is Status.ASSIGNED and task.missing:
             missing = [Clear(m) for m in task.missing]
@@ -268,7 +275,11 @@ def change_status(
         if to is Status.COMPLETED:
             values["completed_at"] = at
         accepted_from = Status(task.status)
-        _move(session, task, to, at=at, actor=actor, reason=note, values=values)
+        _move(session, task, to, at=at, actor=actor, reason=note, payload=payload, values=values)
+        if to is Status.SUBMITTED:
+            files = uploads_of(payload or {})
+            submitted = {"note": note, "files": files, "actor": actor}
+            tell_office(session, notifier, task, "result_submitted", submitted, at)
         if accepted_from is Status.SUBMITTED and to in (Status.COMPLETED, Status.RETURNED):
             kind = "completion_accepted" if to is Status.COMPLETED else "completion_returned"
             _tell_lead_unit(session, notifier, task, kind, {"note": note}, at)
@@ -291,12 +302,22 @@ def extend(
     refuse: bool = False,
     notifier: Notifier | None = None,
     calendar: WorkingCalendar | None = None,
+    payload: dict[str, Any] | None = None,
+    override: bool = False,
+    policies: Policies | None = None,
 ) -> TaskRow:
-    """Record an extension decision: approved with a new deadline, or refused.
+    """Record an extension decision: approved with a new deadline, or refused; `payload`
+    is added to the decision's event (a web answer's link purpose).
 
     A task not already `extension_requested` gets the request recorded first, so the
     trail always shows request then decision. `calendar` dates the sweep's mark in the
     office's zone (see `_office_date`).
+
+    The policy (`policies`, by the directive's priority) caps the extensions of a task (how
+    many, how many working days in all): an approval beyond them is recorded as refused,
+    with the limit as the reason, unless the authority `override`s it explicitly (the
+    decision's event says so). A new deadline on a day off ends on the next working day
+    when the policy says so, the date as written kept.
     """
     try:
         task = _load_for_change(session, task_id, at)
@@ -311,6 +332,22 @@ def extend(
                     f"ngày gia hạn {until:%d/%m/%Y} phải sau thời hạn hiện tại {old:%d/%m/%Y}"
                     f" / the new deadline must be after {old.isoformat()}"
                 )
+        beyond: tuple[str, str] | None = None
+        written: date | None = None
+        added = 0
+        if not refuse:
+            assert until is not None
+            policy = policy_of(session, task, policies)
+            # the day-off rule and the working days added need the office's calendar (every
+            # front end passes it); without it, the date stays as written and adds nothing
+            in_force = deadline_in_force(until, calendar, policy) if calendar else until
+            written, until = (until if in_force != until else None), in_force
+            count, days = extensions_granted(session, task_id)
+            added = calendar.working_days_after(old, until) if calendar and old else 0
+            beyond = beyond_extension_limits(policy.extensions, count, days, added)
+            if beyond and not override:
+                refuse = True
+                reason = f"{reason} — không đồng ý: {beyond[0]} / refused: {beyond[1]}"
         if Status(task.status) is not Status.EXTENSION_REQUESTED:
             requested = {"requested_until": until.isoformat() if until else None}
             _move(
@@ -322,21 +359,27 @@ def extend(
                 reason=reason,
                 payload=requested,
             )
-        payload: dict[str, Any] = {
+        decided: dict[str, Any] = {
             "decision": "refused",
             "deadline": old.isoformat() if old else None,
         }
+        if beyond:  # refused by the policy's limits, or approved beyond them explicitly
+            decided |= {"beyond_limits": beyond[1], "override": override}
         marks: dict[str, Any] = {}
         if not refuse:
             assert until is not None
-            payload = {
+            decided |= {
                 "decision": "approved",
                 "old_deadline": old.isoformat() if old else None,
                 "new_deadline": until.isoformat(),
             }
+            if calendar is not None:
+                decided["working_days_added"] = added
+            del decided["deadline"]
             recurrence = Recurrence(task.recurrence) if task.recurrence else None
             marks = {
                 "deadline": until,
+                "deadline_as_written": written,
                 "next_check_on": _office_date(at, calendar),
                 "escalation_level": 0,  # a new ladder against the new deadline
                 "next_instance_on": next_instance_on(until, recurrence),
@@ -348,7 +391,7 @@ def extend(
             at=at,
             actor=actor,
             reason=reason,
-            payload=payload,
+            payload=decided | (payload or {}),
             values=marks,
         )
         decision = {
@@ -364,3 +407,14 @@ def extend(
         raise
     session.refresh(task)
     return task
+
+
+# the side roads (issue 16): each move one function, called as `tasks.pause(…)` by the CLI,
+# the Prefect forms and the web pages alike; written in their own module (this one's size)
+from engine.services import side_road_moves  # noqa: E402
+
+pause = side_road_moves.pause
+resume = side_road_moves.resume
+decline = side_road_moves.decline
+reassign = side_road_moves.reassign
+return_to_unit = side_road_moves.return_to_unit

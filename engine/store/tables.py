@@ -70,6 +70,9 @@ class TaskRow(SQLModel, table=True):
     owner: str = Field(default="", max_length=200)
     deadline: date | None = None
     original_deadline: date | None = None
+    # the date as written when it fell on a day off and the deadline in force moved to the
+    # next working day (policy `deadline_off_day_to_next_working_day`; migration 0008)
+    deadline_as_written: date | None = None
     deadline_working_days: int | None = None
     recurrence: str | None = Field(default=None, max_length=16)
     deliverable: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -114,6 +117,25 @@ class TaskEventRow(SQLModel, table=True):
     to_status: str = Field(max_length=32)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AbsenceRow(SQLModel, table=True):
+    """A person away (by address) from one day to another, both included, and who acts
+    for them then: mail meant for them goes to the acting person, them in copy (0008)."""
+
+    __tablename__ = "absence"
+    __table_args__ = (Index("ix_absence_person_email", "person_email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_email: str = Field(max_length=320)  # lower case
+    starts_on: date
+    ends_on: date
+    acting_name: str = Field(max_length=200)
+    acting_title: str = Field(default="", max_length=200)
+    acting_email: str = Field(max_length=320)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+    created_by: str = Field(max_length=200)
 
 
 class CalendarOverrideRow(SQLModel, table=True):
