@@ -57,7 +57,7 @@ def report_progress(
     already in progress gets an event without a move (its status claimed unchanged)."""
     if not 0 <= percent <= 100:
         raise DomainError("tiến độ từ 0 đến 100% / progress is 0 to 100%")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         status = Status(task.status)
         data = {"progress": percent} | payload
@@ -86,10 +86,6 @@ def report_progress(
             tasks._move(
                 session, task, Status.IN_PROGRESS, at=at, actor=actor, reason=note, payload=data
             )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -140,7 +136,7 @@ def request_extension(
     gia hạn]") and decides with `tasks.extend`."""
     if not reason.strip():
         raise DomainError("cần nêu lý do / a reason is required")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         if Status(task.status) not in EXTEND_FROM:
             raise _not_now(task, "đề nghị gia hạn", "ask for more time")
@@ -163,10 +159,6 @@ def request_extension(
         )
         asked = {"requested_until": until, "reason": reason, "actor": actor}
         tell_office(session, notifier, task, "extension_requested", asked, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 

@@ -52,7 +52,7 @@ def pause(
     ministry's opinion): no reminder, no escalation and no overdue while it is paused; the
     mail planned and not yet sent about it is withdrawn; the lead unit's head is told."""
     need_reason(reason, "tạm dừng", "pause a task")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         current = Status(task.status)
         data = {
@@ -72,10 +72,6 @@ def pause(
         )
         revoke_pending_mail(session, task_id, at, f"tạm dừng / paused: {reason}")
         tasks._tell_lead_unit(session, notifier, task, "task_paused", {"reason": reason}, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -97,7 +93,7 @@ def resume(
     working days spent paused (from the day it was paused to the day it resumes, the first
     not counted), or to `until` when the authority gives a date; a date on a day off ends
     on the next working day when the policy says so."""
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         check_move(Status(task.status), Status.IN_PROGRESS)
         if Status(task.status) is not Status.PAUSED:
@@ -139,10 +135,6 @@ def resume(
         session.refresh(task)  # the deadline moved, for the mail's task
         context = {"reason": reason, "old_deadline": old, "new_deadline": new, "days": days}
         tasks._tell_lead_unit(session, notifier, task, "task_resumed", context, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -161,7 +153,7 @@ def decline(
     for the office's decision (`reassign` or `return_to_unit`); its reminders stop, and the
     office's coordinator is told."""
     need_reason(reason, "từ chối", "decline a task")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         data = {"kind": "declined", "unit": task.lead_unit} | (payload or {})
         tasks._move(
@@ -178,10 +170,6 @@ def decline(
         tell_office(
             session, notifier, task, "task_declined", {"reason": reason, "actor": actor}, at
         )
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -205,7 +193,7 @@ def reassign(
     withdrawn, its head is told; the new head gets the assignment, and the reminders go
     to the new unit from now on. `until` sets a new deadline with the reassignment."""
     need_reason(reason, "giao lại", "reassign a task")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         if Status(task.status) is not Status.DECLINED:
             raise DomainError(
@@ -267,10 +255,6 @@ def reassign(
         )
         key_day = task.deadline or tasks._office_date(task.created_at, calendar)
         assign_to_new_head(session, notifier, task, unit, key_day, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -289,7 +273,7 @@ def return_to_unit(
     """The office does not accept the unit's refusal: the task goes back to it, in
     progress, with the office's answer (`reason`); its reminders start again."""
     need_reason(reason, "trả lại", "answer a refusal")
-    try:
+    with tasks.one_change(session):
         task = tasks._load_for_change(session, task_id, at)
         if Status(task.status) is not Status.DECLINED:
             raise DomainError(
@@ -307,9 +291,5 @@ def return_to_unit(
             values={"next_check_on": tasks._office_date(at, calendar)},
         )
         tasks._tell_lead_unit(session, notifier, task, "decline_answered", {"reason": reason}, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task

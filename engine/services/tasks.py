@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -190,6 +192,18 @@ def _move(
     task.status = to.value
 
 
+@contextmanager
+def one_change(session: Session) -> Iterator[None]:
+    """One change of a task in one transaction: committed at the end of the block, rolled
+    back if anything in it failed (the move, its event, its mail)."""
+    try:
+        yield
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
 def _load_for_change(session: Session, task_id: int, at: datetime) -> TaskRow:
     task = get_task(session, task_id)
     last = _last_event_at(session, task_id)
@@ -262,7 +276,7 @@ def change_status(
     `calendar` dates the sweep's mark in the office's zone (see `_office_date`); `payload`
     goes into the event (a web answer's link purpose, a submission's files). A result
     submitted is mailed to the office's coordinator."""
-    try:
+    with one_change(session):
         task = _load_for_change(session, task_id, at)
         not_a_side_road(task_id, Status(task.status), to)
         values: dict[str, Any] = _marks_for(to, _office_date(at, calendar))
@@ -283,10 +297,6 @@ def change_status(
         if accepted_from is Status.SUBMITTED and to in (Status.COMPLETED, Status.RETURNED):
             kind = "completion_accepted" if to is Status.COMPLETED else "completion_returned"
             _tell_lead_unit(session, notifier, task, kind, {"note": note}, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
@@ -319,7 +329,7 @@ def extend(
     decision's event says so). A new deadline on a day off ends on the next working day
     when the policy says so, the date as written kept.
     """
-    try:
+    with one_change(session):
         task = _load_for_change(session, task_id, at)
         old = task.deadline
         if not refuse:
@@ -401,10 +411,6 @@ def extend(
             "reason": reason,
         }
         _tell_lead_unit(session, notifier, task, "extension_decision", decision, at)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     session.refresh(task)
     return task
 
