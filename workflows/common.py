@@ -87,14 +87,20 @@ def log_to_prefect(settings: Settings) -> None:
             logger.addHandler(handler)
 
 
+def form_value(key: str) -> object:
+    """A field of the run's form (its one parameter, a dict from the server or a model
+    when called directly), for the run's name; None when it is not there."""
+    form = next(iter((flow_run.parameters or {}).values()), None)
+    return form.get(key) if isinstance(form, dict) else getattr(form, key, None)
+
+
 def office_time_name(prefix: str) -> Callable[[], str]:
     """A flow-run name from the instant the run acts at, in the office's zone: 'rà soát
     21/01/2026 09:00' (the `as_of` given in the form, else now)."""
 
     def name() -> str:
         zone = ZoneInfo(os.environ.get("DONDOC_TIMEZONE") or DEFAULT_TIMEZONE)
-        form = next(iter((flow_run.parameters or {}).values()), None)
-        given = form.get("as_of") if isinstance(form, dict) else getattr(form, "as_of", None)
+        given = form_value("as_of")
         at: datetime | None = None
         try:
             at = _parse_moment(given) if given else None  # type: ignore[assignment]

@@ -10,7 +10,6 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -50,6 +49,7 @@ from workflows.common import (
     blocking,
     dondoc_run,
     field,
+    form_value,
     moment,
     parse_form,
     refusals_fail_quietly,
@@ -232,8 +232,7 @@ def run_name(prefix: str) -> Callable[[], str]:
     """A flow-run name from the form: 'tiến độ 45/TB-VPCTN#2' (not 'crouching-jellyfish')."""
 
     def name() -> str:
-        form = next(iter((flow_run.parameters or {}).values()), None)
-        given = form.get("task") if isinstance(form, dict) else getattr(form, "task", None)
+        given = form_value("task")
         return f"{prefix} {given}"[:100] if isinstance(given, str | int) else prefix
 
     return name

@@ -8,7 +8,6 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +30,7 @@ from workflows.common import (
     dondoc_run,
     field,
     form_place,
+    form_value,
     parse_form,
     refusals_fail_quietly,
 )
@@ -187,8 +187,7 @@ def with_codes(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _form_value(key: str) -> str:
-    form = next(iter((flow_run.parameters or {}).values()), None)
-    value = form.get(key) if isinstance(form, dict) else getattr(form, key, None)
+    value = form_value(key)
     return str(value)[:80] if isinstance(value, str) and value.strip() else ""
 
 

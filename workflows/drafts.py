@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.runtime import flow_run
 from pydantic import BaseModel, ConfigDict
 
 from engine.extract.documents import DocumentRefused, read_document
@@ -22,6 +21,7 @@ from workflows.common import (
     blocking,
     dondoc_run,
     field,
+    form_value,
     parse_form,
     refusals_fail_quietly,
 )
@@ -95,8 +95,7 @@ def _draft(run: Run, text: str, source: str, meeting_date: date | None) -> Draft
 
 def _run_name() -> str:
     """'dự thảo ket-luan-hop-giao-ban.docx' (or 'dự thảo từ văn bản dán vào')."""
-    form = next(iter((flow_run.parameters or {}).values()), None)
-    path = form.get("path") if isinstance(form, dict) else getattr(form, "path", None)
+    path = form_value("path")
     if isinstance(path, str) and path.strip():
         return f"dự thảo {Path(path.strip()).name}"[:100]
     return "dự thảo từ văn bản dán vào"

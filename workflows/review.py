@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
@@ -35,6 +34,7 @@ from workflows.common import (
     blocking,
     dondoc_run,
     field,
+    form_value,
     parse_form,
     refusals_fail_quietly,
     retry_unless_refused,
@@ -245,8 +245,7 @@ def publication(
 
 def _run_name() -> str:
     """'báo cáo tháng 2025-12' (the month before, when none is given)."""
-    form = next(iter((flow_run.parameters or {}).values()), None)
-    month = form.get("month") if isinstance(form, dict) else getattr(form, "month", None)
+    month = form_value("month")
     return f"báo cáo tháng {month}" if isinstance(month, str) and month else "báo cáo tháng trước"
 
 
